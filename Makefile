@@ -1,0 +1,46 @@
+# Casework: `make run` serves a demo on 127.0.0.1:$PORT, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PORT ?= 8000
+MANAGE := $(VENV)/bin/python manage.py
+# Local runs and tests use development settings; wsgi.py defaults to production.
+export CASEWORK_ENV ?= development
+
+.PHONY: setup system run serve demo-data test lint format lock clean
+
+setup: system $(VENV)/.installed
+
+system:
+	@./scripts/system-packages
+
+$(VENV)/.installed: requirements-dev.lock
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	@touch $@
+
+demo-data: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_policy
+	$(MANAGE) seed_demo
+
+run: demo-data
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-pins every dependency from pyproject.toml (needs uv and network access).
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var/casework.sqlite3 var/media test-artifacts

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from viewflow.urls import Application, Site
+from viewflow.workflow.flow import WorkflowAppViewset
+
+from casework import permissions
+from casework import urls as casework_urls
+from casework.forms import SignInForm
+from casework.views.pages import HomeView
+
+
+class CaseworkSite(Site):
+    index_path = path("", HomeView.as_view(), name="index")
+
+
+site = CaseworkSite(
+    title="Casework",
+    viewsets=[
+        Application(
+            app_name="casework",
+            title="Casework",
+            icon="gavel",
+            menu_template_name="casework/menu.html",
+            urlpatterns=casework_urls.urlpatterns,
+        ),
+        WorkflowAppViewset(title="Tasks", flow_viewsets=[]),
+    ],
+)
+
+auth_patterns = [
+    path(
+        "login/",
+        login_not_required(auth_views.LoginView.as_view(authentication_form=SignInForm)),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        login_not_required(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        login_not_required(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+]
+
+admin.site.site_header = "Casework administration"
+admin.site.has_permission = lambda request: permissions.may_use_admin(request.user)
+
+urlpatterns = [
+    path("accounts/", include(auth_patterns)),
+    path("admin/", admin.site.urls),
+    path("", site.urls),
+]

@@ -1,0 +1,114 @@
+"""Shared fixtures: the policy and demo people once per test database, sign-ins, a browser."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from casework import demo
+from casework.models import StaffMember, User
+
+# Playwright's synchronous API keeps an event loop running in the test thread; Django's
+# ORM calls from that thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+DEMO_PASSWORD = settings.CASEWORK_DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the policy and the demonstration people."""
+    # A fast hasher: the suite creates dozens of sign-ins; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        seed_reference_data()
+
+
+def seed_reference_data():
+    with open(os.devnull, "w") as quiet:
+        call_command("load_policy", verbosity=0, stdout=quiet)
+        call_command("seed_demo", force=True, stdout=quiet)
+
+
+@pytest.fixture
+def reseed(transactional_db):
+    """Tests on a live server flush the database; they put the reference data back."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed_reference_data()
+
+
+def staff(first: str, last: str) -> StaffMember:
+    return StaffMember.objects.select_related("user", "school").get(
+        email=demo.email_for(first, last)
+    )
+
+
+def user(first: str, last: str) -> User:
+    return staff(first, last).user
+
+
+@pytest.fixture
+def sign_in(client):
+    """sign_in("Hannah", "Reid") signs the test client in as that demo person."""
+
+    def _sign_in(first: str, last: str):
+        client.force_login(user(first, last))
+        return client
+
+    return _sign_in
+
+
+# --- Browser tests -------------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, reseed, request):
+    """A fresh browser tab on the live server; a screenshot is kept if the test fails."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def browser_sign_in(page, first: str, last: str, password: str = DEMO_PASSWORD):
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(demo.email_for(first, last))
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

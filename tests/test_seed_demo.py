@@ -1,0 +1,44 @@
+"""The demonstration data a newcomer signs in to."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from casework.models import Role, RoleAssignment, School, StaffMember, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_three_schools_and_about_thirty_staff_including_volunteers():
+    assert School.objects.count() == 3
+    assert 28 <= StaffMember.objects.count() <= 35
+    assert StaffMember.objects.filter(kind=StaffMember.Kind.VOLUNTEER).count() >= 1
+
+
+def test_every_school_role_is_held_at_every_school_by_someone_who_can_sign_in():
+    for school in School.objects.all():
+        for role in (Role.HEADTEACHER, Role.SAFEGUARDING_LEAD, Role.INVESTIGATING_OFFICER):
+            holders = RoleAssignment.objects.filter(
+                role=role, school=school, person__user__isnull=False
+            )
+            assert holders.exists(), (school, role)
+    for role in (Role.HR_CASE_MANAGER, Role.TRUST_EXECUTIVE):
+        assert RoleAssignment.objects.filter(role=role, person__user__isnull=False).exists()
+
+
+def test_every_demo_sign_in_uses_the_documented_password(settings):
+    for user in User.objects.all():
+        assert user.check_password(settings.CASEWORK_DEMO_PASSWORD), user.email
+
+
+def test_running_it_again_changes_nothing():
+    before = (User.objects.count(), StaffMember.objects.count(), RoleAssignment.objects.count())
+    call_command("seed_demo", force=True, verbosity=0)
+    after = (User.objects.count(), StaffMember.objects.count(), RoleAssignment.objects.count())
+    assert after == before
+
+
+@override_settings(DEBUG=False)
+def test_it_refuses_to_run_with_debug_off_unless_forced():
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("seed_demo", verbosity=0)

@@ -1,0 +1,145 @@
+"""Production and development settings, as a deployer and a newcomer meet them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def manage(*args, env_overrides, tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CASEWORK_", "DATABASE_URL"))
+    }
+    env.update({"CASEWORK_VAR_DIR": str(tmp_path / "var"), **env_overrides})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV = {
+    "CASEWORK_ENV": "production",
+    "DJANGO_SECRET_KEY": "x7#" + "k" * 30 + "Q9!m" + "z" * 20,
+    "DJANGO_ALLOWED_HOSTS": "casework.stclare.example",
+    "CASEWORK_BASE_URL": "https://casework.stclare.example",
+}
+
+
+def test_check_deploy_reports_nothing_in_production_mode(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        env_overrides=PRODUCTION_ENV,
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_needs_allowed_hosts(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_ALLOWED_HOSTS"}
+    result = manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):
+    first = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env_overrides={"CASEWORK_ENV": "development"},
+        tmp_path=tmp_path,
+    )
+    second = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env_overrides={"CASEWORK_ENV": "development"},
+        tmp_path=tmp_path,
+    )
+    assert first.returncode == 0, first.stderr
+    key = first.stdout.strip()
+    assert len(key) >= 50
+    assert second.stdout.strip() == key
+    assert (tmp_path / "var" / "secret_key").read_text().strip() == key
+    assert oct((tmp_path / "var" / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_development_defaults_to_an_sqlite_file_under_var(tmp_path):
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'])",
+        env_overrides={"CASEWORK_ENV": "development"},
+        tmp_path=tmp_path,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        str(tmp_path / "var" / "casework.sqlite3"),
+    ]
+
+
+def test_media_is_kept_outside_static():
+    assert (
+        not Path(settings.MEDIA_ROOT).resolve().is_relative_to(Path(settings.STATIC_ROOT).resolve())
+    )
+    assert not settings.MEDIA_URL.startswith(settings.STATIC_URL)
+
+
+def test_a_bad_setting_gets_a_clear_message(tmp_path):
+    result = manage(
+        "check",
+        env_overrides={"CASEWORK_ENV": "development", "CASEWORK_TRIAGE_WORKING_DAYS": "two"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "CASEWORK_TRIAGE_WORKING_DAYS must be a whole number, not 'two'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_whitenoise_serves_collected_static_files_with_debug_off(tmp_path):
+    static_root = tmp_path / "static"
+    storages = {
+        **settings.STORAGES,
+        # Hashed names as in production; compression left out to keep the test quick.
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    with override_settings(DEBUG=False, STATIC_ROOT=static_root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from django.templatetags.static import static
+
+        url = static("casework/casework.css")
+        assert url != "/static/casework/casework.css"  # hashed name, cached for ever
+        response = Client().get(url)
+        assert response.status_code == 200
+        assert b".cw-page" in b"".join(response.streaming_content)
