@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Role, RoleAssignment, StaffMember, User
+from .models import Case, Role, RoleAssignment, StaffMember, User
 
 # Task permissions handed to viewflow: a task carrying one of these appears in the queue of
 # everyone who holds it. Only trust-wide work uses a queue; school-level work is assigned
@@ -74,6 +74,24 @@ def is_trust_executive(user: User | None) -> bool:
     return has_role(user, Role.TRUST_EXECUTIVE)
 
 
+def is_hr_person(person: StaffMember) -> bool:
+    return RoleAssignment.objects.filter(person=person, role=Role.HR_CASE_MANAGER).exists()
+
+
+def first_hr_user(*, excluding: set[int]) -> User | None:
+    """An HR case manager free of a conflict, for work that must not sit in the shared queue."""
+    for assignment in (
+        RoleAssignment.objects.filter(role=Role.HR_CASE_MANAGER)
+        .exclude(person_id__in=excluding)
+        .select_related("person__user")
+        .order_by("person__last_name", "person__first_name")
+    ):
+        user = assignment.person.user
+        if user is not None and user.is_active and not assignment.person.has_left:
+            return user
+    return None
+
+
 def may_read_policy_review_notice(user: User | None) -> bool:
     """HR and headteachers are told when the policy is overdue for review."""
     return is_hr(user) or has_role(user, Role.HEADTEACHER) or is_trust_executive(user)
@@ -82,6 +100,95 @@ def may_read_policy_review_notice(user: User | None) -> bool:
 def may_use_admin(user: User | None) -> bool:
     """The Django admin is for superusers only; casework happens in the application."""
     return bool(user and user.is_active and user.is_superuser)
+
+
+# --- Cases ---------------------------------------------------------------------------------
+
+
+def conflicted_ids(case: Case) -> set[int]:
+    """People too close to a case to see or act on it: the subject, reporter and witnesses."""
+    return {case.subject_id, case.reporter_id, *case.witnesses.values_list("pk", flat=True)}
+
+
+def _is(user: User | None, person_id: int | None) -> bool:
+    person = person_of(user)
+    return person is not None and person_id is not None and person.pk == person_id
+
+
+def _acts_for_case(user: User | None, case: Case) -> StaffMember | None:
+    """The person behind ``user`` if they may act on this case at all, else None."""
+    person = person_of(user)
+    if person is None or person.has_left or not user.is_active:
+        return None
+    if person.pk in conflicted_ids(case):
+        return None
+    return person
+
+
+def can_view_case(user: User | None, case: Case) -> bool:
+    """Need to know: only the people the procedure gives a part in this case.
+
+    Nobody sees a case about themselves, and nobody who reported it or is a witness in it
+    sees more than a reporter's status line.
+    """
+    person = _acts_for_case(user, case)
+    if person is None:
+        return False
+    if is_hr(user):
+        return True
+    named = {
+        case.investigating_officer_id,
+        case.hearing_chair_id,
+        case.appeal_chair_id,
+        case.signing_authority_id,
+        case.safeguarding_lead_id,
+    }
+    if person.pk in named:
+        return True
+    if case.school_id in schools_where(user, Role.HEADTEACHER):
+        return True
+    return case.safeguarding and case.school_id in schools_where(user, Role.SAFEGUARDING_LEAD)
+
+
+def may_manage_case(case: Case, user: User | None) -> bool:
+    """HR case managers run cases trust-wide, unless they are too close to this one."""
+    return _acts_for_case(user, case) is not None and is_hr(user)
+
+
+def may_review_safeguarding(case: Case, user: User | None) -> bool:
+    return _acts_for_case(user, case) is not None and _is(user, case.safeguarding_lead_id)
+
+
+def may_investigate(case: Case, user: User | None) -> bool:
+    return _acts_for_case(user, case) is not None and _is(user, case.investigating_officer_id)
+
+
+def may_chair_hearing(case: Case, user: User | None) -> bool:
+    return _acts_for_case(user, case) is not None and _is(user, case.hearing_chair_id)
+
+
+def may_sign_off(case: Case, user: User | None) -> bool:
+    return _acts_for_case(user, case) is not None and _is(user, case.signing_authority_id)
+
+
+def may_decide_appeal(case: Case, user: User | None) -> bool:
+    return _acts_for_case(user, case) is not None and _is(user, case.appeal_chair_id)
+
+
+def may_open_investigation(case: Case, user: User | None) -> bool:
+    """From triage HR decides; from a safeguarding review, the case's DSL."""
+    if case.status == "safeguarding_review":
+        return may_review_safeguarding(case, user)
+    return may_manage_case(case, user)
+
+
+def may_add_allegations(case: Case, user: User | None) -> bool:
+    """HR frames allegations; the investigating officer may add what the evidence shows."""
+    return may_manage_case(case, user) or may_investigate(case, user)
+
+
+def may_see_low_level_log(user: User | None) -> bool:
+    return is_hr(user) or bool(schools_where(user, Role.SAFEGUARDING_LEAD))
 
 
 class RoleBackend:

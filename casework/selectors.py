@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions
-from .models import Clause, Policy, User
+from .models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    AuditEvent,
+    Case,
+    Clause,
+    LowLevelConcern,
+    Policy,
+    Role,
+    Status,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -37,14 +49,26 @@ def policy_review_overdue(policy: Policy, *, today: datetime.date | None = None)
 def features_for(user: User) -> list[Feature]:
     """What this person can do here, in the order they are most likely to want it."""
     features: list[Feature] = []
-    features.append(
-        Feature(
-            "Read the social media policy",
-            "The Workforce Social Media Policy, clause by clause, with plain-English summaries.",
-            reverse("casework:policy"),
-            "policy",
+    person = permissions.person_of(user)
+    if person is not None and not person.has_left:
+        features.append(
+            Feature(
+                "Report a concern",
+                "Tell the trust, in confidence, about a possible breach of the social media "
+                "policy.",
+                reverse("casework:report_concern"),
+                "report",
+            )
         )
-    )
+        features.append(
+            Feature(
+                "My reports",
+                "The concerns you have raised: whether each is received, being looked at or "
+                "closed.",
+                reverse("casework:my_reports"),
+                "history",
+            )
+        )
     if permissions.held_roles(user):
         features.append(
             Feature(
@@ -54,6 +78,31 @@ def features_for(user: User) -> list[Feature]:
                 "inbox",
             )
         )
+        features.append(
+            Feature(
+                "Case register" if permissions.is_hr(user) else "Cases",
+                "Every case" if permissions.is_hr(user) else "The cases you have a part in",
+                reverse("casework:register"),
+                "folder_shared",
+            )
+        )
+    if permissions.may_see_low_level_log(user):
+        features.append(
+            Feature(
+                "Low-level concerns log",
+                "Concerns below the harm threshold, kept apart to reveal patterns.",
+                reverse("casework:low_level_log"),
+                "visibility",
+            )
+        )
+    features.append(
+        Feature(
+            "Read the social media policy",
+            "The Workforce Social Media Policy, clause by clause, with plain-English summaries.",
+            reverse("casework:policy"),
+            "policy",
+        )
+    )
     if permissions.may_use_admin(user):
         features.append(
             Feature(
@@ -64,3 +113,156 @@ def features_for(user: User) -> list[Feature]:
             )
         )
     return features
+
+
+# --- Cases ----------------------------------------------------------------------------------
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Every case the person may see (need to know), as a queryset for lists and filters."""
+    person = permissions.person_of(user)
+    if person is None or person.has_left or not user.is_active:
+        return Case.objects.none()
+    cases = Case.objects.exclude(subject=person).exclude(reporter=person).exclude(witnesses=person)
+    if permissions.is_hr(user):
+        return cases
+    named = (
+        Q(investigating_officer=person)
+        | Q(hearing_chair=person)
+        | Q(appeal_chair=person)
+        | Q(signing_authority=person)
+        | Q(safeguarding_lead=person)
+    )
+    school_wide = Q(school_id__in=permissions.schools_where(user, Role.HEADTEACHER)) | Q(
+        safeguarding=True,
+        school_id__in=permissions.schools_where(user, Role.SAFEGUARDING_LEAD),
+    )
+    return cases.filter(named | school_wide).distinct()
+
+
+def case_for(user: User, reference: str) -> Case:
+    """The case, if this person may see it; otherwise 404, as if it did not exist."""
+    case = (
+        Case.objects.select_related(
+            "school",
+            "subject",
+            "reporter",
+            "policy",
+            "case_manager",
+            "investigating_officer",
+            "hearing_chair",
+            "signing_authority",
+            "appeal_chair",
+            "safeguarding_lead",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None or not permissions.can_view_case(user, case):
+        raise Http404("No case found.")
+    return case
+
+
+def case_timeline(case: Case) -> QuerySet[AuditEvent]:
+    """Everything done on the case, oldest first (views of the case are in the audit log)."""
+    return case.audit_events.exclude(action__startswith="viewed.").select_related("actor")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: str
+    who: str
+    due_on: datetime.date | None
+    overdue: bool
+    task_url: str | None
+
+
+def next_step(case: Case, *, user: User | None = None) -> NextStep | None:
+    """Who must act next and by when; with a link if it is ``user``'s to act on."""
+    from workflows import engine
+    from workflows.nodes import task_path
+
+    task = engine.open_tasks(case).first()
+    if task is None:
+        return None
+    who = actor_name(task.owner) if task.owner_id else "An HR case manager (shared queue)"
+    task_url = None
+    if user is not None and (
+        task.owner_id == user.pk
+        or (task.owner_id is None and task.flow_task.can_assign(user, task))
+    ):
+        task_url = task_path(task)
+    due = case.action_due_on
+    return NextStep(
+        title=task.flow_task.task_title,
+        who=who,
+        due_on=due,
+        overdue=bool(due and due < timezone.localdate()),
+        task_url=task_url,
+    )
+
+
+def actor_name(user: User) -> str:
+    person = getattr(user, "staff_member", None)
+    return person.full_name if person else user.get_full_name() or user.email
+
+
+REPORTER_STATUS = {"received": "Received", "open": "Being looked at", "closed": "Closed"}
+
+
+def reporter_status(case: Case) -> str:
+    """What a reporter is told: received, being looked at, or closed; never the outcome."""
+    if case.status == Status.RECEIVED:
+        return REPORTER_STATUS["received"]
+    return REPORTER_STATUS["closed"] if case.status in CLOSED_STATUSES else REPORTER_STATUS["open"]
+
+
+def my_reports(user: User) -> list[tuple[str, datetime.datetime, str]]:
+    person = permissions.person_of(user)
+    if person is None:
+        return []
+    return [
+        (case.reference, case.raised_at, reporter_status(case))
+        for case in Case.objects.filter(reporter=person).only("reference", "raised_at", "status")
+    ]
+
+
+def register(
+    user: User, *, q: str = "", status: str = "", school=None, clause=None, overdue: bool = False
+) -> QuerySet[Case]:
+    """The case register: the person's visible cases, filtered."""
+    cases = cases_visible_to(user).select_related("school", "subject")
+    if q:
+        q = q.strip()
+        cases = cases.filter(
+            Q(reference__iexact=q)
+            | Q(reference__icontains=q)
+            | Q(subject__first_name__icontains=q)
+            | Q(subject__last_name__icontains=q)
+            | Q(reporter__last_name__icontains=q)
+        )
+        for word in q.split()[1:]:
+            cases = cases.filter(
+                Q(subject__first_name__icontains=word) | Q(subject__last_name__icontains=word)
+            )
+    if status == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status:
+        cases = cases.filter(status=status)
+    if school is not None:
+        cases = cases.filter(school=school)
+    if clause is not None:
+        cases = cases.filter(Q(allegations__clause=clause) | Q(suspected_clauses=clause))
+    if overdue:
+        cases = cases.filter(status__in=OPEN_STATUSES, action_due_on__lt=timezone.localdate())
+    return cases.distinct().order_by("-raised_at")
+
+
+def low_level_log(user: User) -> QuerySet[LowLevelConcern]:
+    entries = LowLevelConcern.objects.select_related(
+        "case", "case__subject", "school", "recorded_by"
+    )
+    if permissions.is_hr(user):
+        return entries.exclude(case__subject=permissions.person_of(user))
+    schools = permissions.schools_where(user, Role.SAFEGUARDING_LEAD)
+    return entries.filter(school_id__in=schools).exclude(case__subject=permissions.person_of(user))

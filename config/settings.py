@@ -270,5 +270,8 @@ CASEWORK_PROCEDURE = {
     "FORMER_PUPIL_CONTACT_YEARS": env_int("CASEWORK_FORMER_PUPIL_CONTACT_YEARS", 3),
 }
 
+# Largest evidence file accepted (issue: uploads are checked by content, not name).
+CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+
 # The demo data's single password, documented in README.md; never used in production.
 CASEWORK_DEMO_PASSWORD = "stclare-demo-2026"  # noqa: S105 (published on purpose)

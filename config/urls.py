@@ -9,6 +9,8 @@ from casework import permissions
 from casework import urls as casework_urls
 from casework.forms import SignInForm
 from casework.views.pages import HomeView
+from workflows.flows import CaseFlow
+from workflows.viewsets import CaseFlowViewset
 
 
 class CaseworkSite(Site):
@@ -25,7 +27,9 @@ site = CaseworkSite(
             menu_template_name="casework/menu.html",
             urlpatterns=casework_urls.urlpatterns,
         ),
-        WorkflowAppViewset(title="Tasks", flow_viewsets=[]),
+        WorkflowAppViewset(
+            title="Tasks", icon="inbox", flow_viewsets=[CaseFlowViewset(CaseFlow, icon="gavel")]
+        ),
     ],
 )
 

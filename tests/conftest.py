@@ -30,7 +30,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def seed_reference_data():
     with open(os.devnull, "w") as quiet:
         call_command("load_policy", verbosity=0, stdout=quiet)
-        call_command("seed_demo", force=True, stdout=quiet)
+        call_command("seed_demo", force=True, without_cases=True, stdout=quiet)
 
 
 @pytest.fixture

@@ -1,6 +1,37 @@
 """Casework's domain models, one module per aggregate."""
 
 from .audit import AuditChainHead, AuditEvent
+from .calendar import ClosureDay
+from .case import (
+    AFTER_EXTERNAL_DECISION,
+    CLOSED_STATUSES,
+    DISMISSALS,
+    EMPLOYEE_SANCTIONS,
+    FORMAL_STATUSES,
+    OPEN_STATUSES,
+    RESUME_TO,
+    SANCTION_SEVERITY,
+    SUSPENDABLE_STATUSES,
+    VOLUNTEER_OUTCOMES,
+    WARNINGS,
+    AccountKind,
+    Allegation,
+    Case,
+    Finding,
+    Platform,
+    PupilsInvolved,
+    ReferenceCounter,
+    Sanction,
+    Status,
+)
+from .hearings import Appeal, AppealOutcome, CompanionKind, Hearing, SignOff
+from .investigation import (
+    EvidenceFile,
+    InvestigationMeeting,
+    InvestigationReport,
+    Recommendation,
+    WitnessStatement,
+)
 from .people import (
     SCHOOL_ROLES,
     TRUST_WIDE_ROLES,
@@ -12,18 +43,56 @@ from .people import (
     User,
 )
 from .policy import Clause, Policy
+from .safeguarding import LadoOutcome, LadoReferral, LowLevelConcern
+from .suspension import Suspension, SuspensionReview
 
 __all__ = [
+    "AFTER_EXTERNAL_DECISION",
+    "CLOSED_STATUSES",
+    "DISMISSALS",
+    "EMPLOYEE_SANCTIONS",
+    "FORMAL_STATUSES",
+    "OPEN_STATUSES",
+    "RESUME_TO",
+    "SANCTION_SEVERITY",
     "SCHOOL_ROLES",
+    "SUSPENDABLE_STATUSES",
     "TRUST_WIDE_ROLES",
+    "VOLUNTEER_OUTCOMES",
+    "WARNINGS",
+    "AccountKind",
+    "Allegation",
+    "Appeal",
+    "AppealOutcome",
     "AuditChainHead",
     "AuditEvent",
+    "Case",
     "Clause",
+    "ClosureDay",
+    "CompanionKind",
+    "EvidenceFile",
+    "Finding",
+    "Hearing",
+    "InvestigationMeeting",
+    "InvestigationReport",
+    "LadoOutcome",
+    "LadoReferral",
+    "LowLevelConcern",
+    "Platform",
     "Policy",
+    "PupilsInvolved",
+    "Recommendation",
+    "ReferenceCounter",
     "Role",
     "RoleAssignment",
+    "Sanction",
     "School",
+    "SignOff",
     "StaffMember",
+    "Status",
+    "Suspension",
+    "SuspensionReview",
     "Trust",
     "User",
+    "WitnessStatement",
 ]

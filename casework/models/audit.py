@@ -36,6 +36,15 @@ class AuditEvent(models.Model):
         max_length=200, help_text="Who acted, as they were known at the time."
     )
     action = models.CharField(max_length=60, db_index=True)
+    # No database constraint: the trail outlives a case erased under the retention rules.
+    case = models.ForeignKey(
+        "casework.Case",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=300)
@@ -48,6 +57,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["case", "id"])]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.summary}"
@@ -69,6 +79,7 @@ class AuditEvent(models.Model):
             "actor": self.actor_id,
             "actor_label": self.actor_label,
             "action": self.action,
+            "case": self.case_id,
             "object_type": self.object_type,
             "object_id": self.object_id,
             "summary": self.summary,

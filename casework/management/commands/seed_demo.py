@@ -6,9 +6,57 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
-from casework import demo
-from casework.models import Policy, RoleAssignment, School, StaffMember, Trust, User
+from casework import demo, demo_cases
+from casework.models import Case, Policy, RoleAssignment, School, StaffMember, Status, Trust, User
+
+# (stage, who the concern is about and who raised it): spread across the three schools.
+DEMO_CASES = [
+    (Status.RECEIVED, {"subject": ("Liam", "Murphy"), "reporter": ("Grace", "O'Neill")}),
+    (
+        Status.TRIAGE,
+        {"subject": ("Ben", "Taylor"), "reporter": ("Fiona", "MacLeod"), "clauses": ("DO-5",)},
+    ),
+    (Status.SAFEGUARDING_REVIEW, {"subject": ("Sam", "Adeyemi"), "reporter": ("Laura", "Bennett")}),
+    (Status.LADO_REFERRAL, {"subject": ("Chris", "Evans"), "reporter": ("Priya", "Patel")}),
+    (Status.ON_HOLD_EXTERNAL, {"subject": ("Daniel", "Shaw"), "reporter": ("Fiona", "MacLeod")}),
+    (Status.LOW_LEVEL_CONCERN, {"subject": ("Kate", "Morris"), "reporter": ("Laura", "Bennett")}),
+    (Status.NO_CASE_TO_ANSWER, {"subject": ("Mark", "Hughes"), "reporter": ("Liam", "Murphy")}),
+    (
+        Status.INFORMAL_ADVICE,
+        {"subject": ("Aisha", "Khan"), "reporter": ("Tom", "Brennan"), "clauses": ("DO-2",)},
+    ),
+    (
+        Status.APPOINTING_INVESTIGATOR,
+        {"subject": ("Grace", "O'Neill"), "reporter": ("Mark", "Hughes")},
+    ),
+    (
+        Status.INVESTIGATION,
+        {"subject": ("Laura", "Bennett"), "reporter": ("Kate", "Morris"), "clauses": ("DONT-8",)},
+    ),
+    (Status.INVESTIGATION_REPORT, {"subject": ("Fiona", "MacLeod"), "reporter": ("Ben", "Taylor")}),
+    (
+        Status.HEARING_TO_ARRANGE,
+        {"subject": ("Priya", "Patel"), "reporter": ("Chris", "Evans"), "clauses": ("DONT-5",)},
+    ),
+    (Status.HEARING_SCHEDULED, {"subject": ("Tom", "Brennan"), "reporter": ("Aisha", "Khan")}),
+    (
+        Status.AWAITING_SIGN_OFF,
+        {"subject": ("Joan", "Fitzgerald"), "reporter": ("Ben", "Taylor"), "clauses": ("DONT-2",)},
+    ),
+    (Status.RETURNED_TO_CHAIR, {"subject": ("Daniel", "Shaw"), "reporter": ("Chris", "Evans")}),
+    (Status.SIGNED_OFF, {"subject": ("Frank", "Gallagher"), "reporter": ("Kate", "Morris")}),
+    (
+        Status.OUTCOME_ISSUED,
+        {"subject": ("Liam", "Murphy"), "reporter": ("Tom", "Brennan"), "clauses": ("DONT-1",)},
+    ),
+    (Status.CLOSED, {"subject": ("Ben", "Taylor"), "reporter": ("Daniel", "Shaw")}),
+    (Status.APPEAL_LODGED, {"subject": ("Sam", "Adeyemi"), "reporter": ("Kate", "Morris")}),
+    (Status.APPEAL_HEARING, {"subject": ("Mark", "Hughes"), "reporter": ("Grace", "O'Neill")}),
+    (Status.APPEAL_DECIDED, {"subject": ("Chris", "Evans"), "reporter": ("Fiona", "MacLeod")}),
+    (Status.WITHDRAWN, {"subject": ("Patricia", "Doyle"), "reporter": ("Liam", "Murphy")}),
+]
 
 
 class Command(BaseCommand):
@@ -20,8 +68,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DEBUG off (never on a live system: the demo password is public).",
         )
+        parser.add_argument(
+            "--without-cases",
+            action="store_true",
+            help="Only the trust, schools and people (the test suite makes its own cases).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, without_cases=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates sign-ins with a published password, so it only runs with "
@@ -31,10 +84,23 @@ class Command(BaseCommand):
             call_command("load_policy", stdout=self.stdout)
         with transaction.atomic():
             people = self.seed_people()
+        created = 0
+        if not without_cases:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                created = self.seed_cases()
         self.stdout.write(
-            f"Demo data ready: {School.objects.count()} schools, {len(people)} staff. "
+            f"Demo data ready: {School.objects.count()} schools, {len(people)} staff, "
+            f"{created} new case(s) ({Case.objects.count()} in all). "
             f"Every demo sign-in uses the password {settings.CASEWORK_DEMO_PASSWORD!r}."
         )
+
+    def seed_cases(self) -> int:
+        """One case at every stage, walked there through the real services (first run only)."""
+        if Case.objects.exists():
+            return 0
+        for status, options in DEMO_CASES:
+            demo_cases.case_at(status, **options)
+        return len(DEMO_CASES)
 
     def seed_people(self) -> dict[str, StaffMember]:
         trust = Trust.objects.get()

@@ -1,0 +1,56 @@
+"""When the next action on a case is due, in working days from the procedure settings."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from .models import Case, Status
+from .workdays import Calendar, procedure
+
+# Status -> the procedure setting that gives the working days allowed from entering it.
+_TARGETS = {
+    Status.APPOINTING_INVESTIGATOR: "TASK_TARGET_WORKING_DAYS",
+    Status.INVESTIGATION: "INVESTIGATION_TARGET_WORKING_DAYS",
+    Status.INVESTIGATION_REPORT: "TASK_TARGET_WORKING_DAYS",
+    Status.HEARING_TO_ARRANGE: "TASK_TARGET_WORKING_DAYS",
+    Status.AWAITING_SIGN_OFF: "SIGN_OFF_WORKING_DAYS",
+    Status.RETURNED_TO_CHAIR: "TASK_TARGET_WORKING_DAYS",
+    Status.SIGNED_OFF: "TASK_TARGET_WORKING_DAYS",
+    Status.APPEAL_LODGED: "TASK_TARGET_WORKING_DAYS",
+}
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def lado_referral_due(case: Case) -> datetime.date:
+    """KCSIE: the LADO is told within one working day (setting) of the concern reaching the DSL."""
+    start = case.safeguarding_since or case.raised_at
+    return Calendar(school_id=case.school_id).add_working_days(
+        _local_date(start), procedure("LADO_REFERRAL_WORKING_DAYS")
+    )
+
+
+def action_due_on(case: Case) -> datetime.date | None:
+    """The date by which whoever must act next should have acted; None if nobody must."""
+    calendar = Calendar(school_id=case.school_id)
+    status = case.status
+    if status in (Status.RECEIVED, Status.TRIAGE):
+        return calendar.add_working_days(
+            _local_date(case.raised_at), procedure("TRIAGE_WORKING_DAYS")
+        )
+    if status in (Status.SAFEGUARDING_REVIEW, Status.LADO_REFERRAL):
+        return lado_referral_due(case)
+    if status in (Status.HEARING_SCHEDULED, Status.APPEAL_HEARING):
+        hearing = case.hearings.order_by("-arranged_at", "-id").first()
+        return _local_date(hearing.starts_at) if hearing else None
+    if status == Status.OUTCOME_ISSUED:
+        return case.appeal_deadline
+    if status in _TARGETS:
+        return calendar.add_working_days(
+            _local_date(case.stage_entered_at), procedure(_TARGETS[status])
+        )
+    return None  # on hold for an external process, or closed

@@ -1,0 +1,50 @@
+"""The safeguarding overlay (KCSIE Part 4): LADO referrals and the low-level concerns log."""
+
+from django.db import models
+from django.utils import timezone
+
+from .case import Case
+from .people import School, User
+
+
+class LadoOutcome(models.TextChoices):
+    SUBSTANTIATED = "substantiated", "Substantiated"
+    FALSE = "false", "False"
+    MALICIOUS = "malicious", "Malicious"
+    UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
+    UNFOUNDED = "unfounded", "Unfounded"
+
+
+class LadoReferral(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="lado_referral")
+    due_on = models.DateField(
+        help_text="One working day (setting) after the concern reached the DSL."
+    )
+    harm_threshold_reasons = models.TextField()
+    referred_on = models.DateField(null=True, blank=True)
+    lado_reference = models.CharField(max_length=50, blank=True)
+    lado_name = models.CharField("LADO contacted", max_length=150, blank=True)
+    police_involved = models.BooleanField(default=False)
+    referred_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    outcome = models.CharField(max_length=20, choices=LadoOutcome.choices, blank=True)
+    outcome_recorded_on = models.DateField(null=True, blank=True)
+    outcome_notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"LADO referral for {self.case}"
+
+
+class LowLevelConcern(models.Model):
+    """Kept apart from disciplinary records to reveal patterns; not cited in references."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="low_level_concern")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Low-level concern {self.case}"

@@ -1,0 +1,114 @@
+"""Allegations: particulars, each tied to exactly one clause of the policy version cited."""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+from casework import permissions
+from casework.errors import NotAllowed, RuleBroken
+from casework.models import Allegation, Case, Clause, Status, User
+
+from .cases import locked_case, note
+
+# Allegations are framed before the hearing invitation goes out; after that, changing them
+# would ambush the subject (Acas Code para 9: they must know the case against them).
+FRAMING_STATUSES = frozenset(
+    {
+        Status.RECEIVED,
+        Status.TRIAGE,
+        Status.SAFEGUARDING_REVIEW,
+        Status.LADO_REFERRAL,
+        Status.ON_HOLD_EXTERNAL,
+        Status.APPOINTING_INVESTIGATOR,
+        Status.INVESTIGATION,
+        Status.INVESTIGATION_REPORT,
+        Status.HEARING_TO_ARRANGE,
+    }
+)
+
+
+def _ensure_may_frame(case: Case, by: User) -> None:
+    if not permissions.may_add_allegations(case, by) and not permissions.may_review_safeguarding(
+        case, by
+    ):
+        raise NotAllowed("Only the case manager, the DSL or the investigating officer may do this.")
+    if case.status not in FRAMING_STATUSES:
+        raise RuleBroken(
+            "The allegations were fixed when the hearing was arranged and can no longer change."
+        )
+
+
+def _ensure_clause_of_cited_policy(case: Case, clause: Clause) -> None:
+    if clause.policy_id != case.policy_id:
+        raise RuleBroken(
+            f"{clause.code} is from another version of the policy; this case cites version "
+            f"{case.policy.version}."
+        )
+
+
+def add_allegation(*, case: Case, by: User, clause: Clause, particulars: str) -> Allegation:
+    with locked_case(case) as case:
+        _ensure_may_frame(case, by)
+        _ensure_clause_of_cited_policy(case, clause)
+        if not particulars.strip():
+            raise RuleBroken("Set out the particulars: what is alleged, where and when.")
+        number = (case.allegations.aggregate(n=Max("number"))["n"] or 0) + 1
+        allegation = Allegation.objects.create(
+            case=case, number=number, clause=clause, particulars=particulars.strip(), added_by=by
+        )
+        note(
+            case,
+            by=by,
+            action="allegation.added",
+            summary=f"Allegation {number} added ({clause.code})",
+            target=allegation,
+            details={"clause": clause.code},
+        )
+        return allegation
+
+
+def amend_allegation(
+    *, allegation: Allegation, by: User, clause: Clause, particulars: str
+) -> Allegation:
+    with locked_case(allegation.case_id) as case:
+        _ensure_may_frame(case, by)
+        _ensure_clause_of_cited_policy(case, clause)
+        if not particulars.strip():
+            raise RuleBroken("Set out the particulars: what is alleged, where and when.")
+        allegation = case.allegations.get(pk=allegation.pk)
+        before = allegation.clause.code
+        allegation.clause = clause
+        allegation.particulars = particulars.strip()
+        allegation.save(update_fields=["clause", "particulars"])
+        note(
+            case,
+            by=by,
+            action="allegation.amended",
+            summary=f"Allegation {allegation.number} amended ({before} → {clause.code})",
+            target=allegation,
+        )
+        return allegation
+
+
+def remove_allegation(*, allegation: Allegation, by: User, why: str) -> None:
+    with locked_case(allegation.case_id) as case:
+        _ensure_may_frame(case, by)
+        if not why.strip():
+            raise RuleBroken("Say why the allegation is being removed.")
+        allegation = case.allegations.get(pk=allegation.pk)
+        note(
+            case,
+            by=by,
+            action="allegation.removed",
+            summary=f"Allegation {allegation.number} removed ({allegation.clause.code})",
+            details={"why": why.strip(), "particulars": allegation.particulars},
+        )
+        allegation.delete()
+
+
+def ensure_allegations_framed(case: Case) -> None:
+    if not case.allegations.exists():
+        raise RuleBroken(
+            "Add at least one allegation, each tied to a clause of the policy, before opening "
+            "an investigation."
+        )

@@ -1,0 +1,130 @@
+"""What every write to a case shares: the lock, the transition and its audit event.
+
+A service changes a case only inside ``locked_case``. That takes the workflow's lock on the
+case's process row first (the same lock viewflow's task views take), then the case row, so
+concurrent requests queue instead of interleaving. ``advance`` fires one FSM transition,
+checks who may fire it (django-fsm leaves that to the caller), records who, when, from,
+to and why, and ``workflow_sync`` then brings the case's open tasks into line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from casework import audit, deadlines
+from casework.errors import CaseMoved, NotAllowed
+from casework.models import CLOSED_STATUSES, Case, Status, User
+
+
+@contextmanager
+def locked_case(case: Case | int) -> Iterator[Case]:
+    """The case, freshly read and locked for the rest of the transaction."""
+    from workflows import engine  # the workflow depends on the domain, not the reverse
+
+    case_id = case.pk if isinstance(case, Case) else case
+    with transaction.atomic():
+        try:
+            with engine.lock_process(case_id):
+                yield Case.objects.select_for_update().get(pk=case_id)
+        except engine.LockFailed:
+            raise CaseMoved(
+                "Someone else is updating this case right now. Wait a moment and try again."
+            ) from None
+
+
+def advance(
+    case: Case,
+    transition: str,
+    *,
+    by: User | None,
+    why: str = "",
+    details: dict | None = None,
+    **arguments,
+) -> None:
+    """Fire one transition of the case's state machine and record it in the audit trail.
+
+    ``by`` is None only for what Casework does by itself (routing a safeguarding concern
+    on arrival, closing a case when its appeal window has passed).
+    """
+    method = getattr(case, transition)
+    source = case.status
+    if not can_proceed(method):
+        raise CaseMoved(
+            f"This case is at “{case.get_status_display()}”, where that step is not possible "
+            "(someone may have moved it on). Nothing was changed."
+        )
+    if by is not None and not has_transition_perm(method, by):
+        raise NotAllowed("You are not the person who may take this step in this case.")
+    method(**arguments)
+    case.stage_entered_at = timezone.now()
+    if case.status in CLOSED_STATUSES:
+        case.closed_at = case.stage_entered_at
+    case.action_due_on = deadlines.action_due_on(case)
+    try:
+        case.save()
+    except (ConcurrentTransition, DatabaseError) as error:
+        if isinstance(error, ConcurrentTransition):
+            raise CaseMoved(
+                "Someone else changed this case at the same moment. Nothing was changed; "
+                "reload the case to see where it is now."
+            ) from None
+        raise
+    audit.record(
+        action="case.transition",
+        case=case,
+        actor=by,
+        target=case,
+        summary=f"{Status(source).label} → {case.get_status_display()}",
+        details={
+            "transition": transition,
+            "from": source,
+            "to": case.status,
+            "why": why,
+            **(details or {}),
+        },
+    )
+    if case.status in CLOSED_STATUSES:
+        _end_suspensions(case, by=by)
+
+
+def _end_suspensions(case: Case, *, by: User | None) -> None:
+    """A suspension ends when its case closes: nobody stays suspended on a closed case."""
+    today = timezone.localdate()
+    for suspension in case.suspensions.filter(ended_on__isnull=True):
+        suspension.ended_on = today
+        suspension.end_reason = "The case closed."
+        suspension.save(update_fields=["ended_on", "end_reason"])
+        note(
+            case,
+            by=by,
+            action="suspension.lifted",
+            target=suspension,
+            summary=f"Suspension ended on {today:%d %B %Y}: the case closed",
+        )
+
+
+def note(
+    case: Case,
+    *,
+    by: User | None,
+    action: str,
+    summary: str,
+    target=None,
+    details: dict | None = None,
+) -> None:
+    """Record an action on a case that does not move it (a meeting, a suspension, ...)."""
+    audit.record(
+        action=action, case=case, actor=by, target=target or case, summary=summary, details=details
+    )
+
+
+def workflow_sync(case: Case, *, by: User | None, completes: str | None = None) -> None:
+    """Bring the case's workflow tasks into line with its status (see workflows.engine)."""
+    from workflows import engine
+
+    engine.sync(case, actor=by, completes=completes)

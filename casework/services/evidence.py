@@ -1,0 +1,51 @@
+"""Evidence files on a case."""
+
+from __future__ import annotations
+
+from casework import permissions
+from casework.errors import NotAllowed, RuleBroken
+from casework.evidence import CheckedFile
+from casework.models import Case, EvidenceFile, User
+from casework.storage import FileSaver, files_removed_on_failure
+
+from .cases import locked_case, note
+
+
+def attach_evidence(
+    *, case: Case, checked: CheckedFile, by: User, saver: FileSaver, description: str = ""
+) -> EvidenceFile:
+    """Store one checked file against a case, inside the caller's transaction."""
+    name = saver.save("evidence", checked.content, checked.extension)
+    evidence = EvidenceFile.objects.create(
+        case=case,
+        file=name,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        description=description[:300],
+        uploaded_by=by,
+    )
+    note(
+        case,
+        by=by,
+        action="evidence.added",
+        summary=f"Evidence added: {checked.original_name}",
+        target=evidence,
+        details={"sha256": checked.sha256, "bytes": len(checked.content)},
+    )
+    return evidence
+
+
+def add_evidence(
+    *, case: Case, checked: CheckedFile, by: User, description: str = ""
+) -> EvidenceFile:
+    """HR or the investigating officer adds evidence while the case is open."""
+    with files_removed_on_failure() as saver, locked_case(case) as case:
+        if not (permissions.may_manage_case(case, by) or permissions.may_investigate(case, by)):
+            raise NotAllowed("Only the case manager or the investigating officer may add evidence.")
+        if not case.is_open:
+            raise RuleBroken("This case is closed; its evidence can no longer change.")
+        return attach_evidence(
+            case=case, checked=checked, by=by, saver=saver, description=description
+        )

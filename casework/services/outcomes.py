@@ -1,0 +1,87 @@
+"""Issuing the outcome, and closing the case when nobody appeals in time."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from casework.errors import RuleBroken
+from casework.models import Case, Sanction, Status, User
+from casework.workdays import Calendar, procedure
+
+from .cases import advance, locked_case, workflow_sync
+
+
+def warning_expiry(sanction: str, effective_on: datetime.date) -> datetime.date | None:
+    """The last day a warning is live. The day of issue counts toward the live period."""
+    months = {
+        Sanction.FIRST_WRITTEN_WARNING: procedure("FIRST_WARNING_LIVE_MONTHS"),
+        Sanction.FINAL_WRITTEN_WARNING: procedure("FINAL_WARNING_LIVE_MONTHS"),
+    }.get(sanction)
+    if months is None:
+        return None
+    return effective_on + relativedelta(months=months) - datetime.timedelta(days=1)
+
+
+def appeal_deadline(case: Case, issued_on: datetime.date) -> datetime.date:
+    return Calendar(school_id=case.school_id).add_working_days(
+        issued_on, procedure("APPEAL_WORKING_DAYS")
+    )
+
+
+def issue_outcome(*, case: Case, by: User, issued_on: datetime.date | None = None) -> Case:
+    """Send the signed-off outcome. Live periods and the appeal deadline run from today."""
+    with locked_case(case) as case:
+        issued_on = issued_on or timezone.localdate()
+        if issued_on != timezone.localdate():
+            raise RuleBroken("An outcome is issued on the day it is sent.")
+        if case.status != Status.SIGNED_OFF or not case.sign_offs.filter(approved=True).exists():
+            raise RuleBroken(
+                "The outcome cannot be issued before the headteacher has signed it off."
+            )
+        case.outcome_issued_on = issued_on
+        case.sanction_effective_on = issued_on
+        case.warning_expires_on = warning_expiry(case.sanction, issued_on)
+        case.appeal_deadline = appeal_deadline(case, issued_on)
+        advance(
+            case,
+            "issue_outcome",
+            by=by,
+            why=f"Outcome issued: {case.get_sanction_display()}",
+            details={
+                "appeal_deadline": case.appeal_deadline.isoformat(),
+                "warning_expires_on": case.warning_expires_on.isoformat()
+                if case.warning_expires_on
+                else None,
+            },
+        )
+        workflow_sync(case, by=by, completes="issue_outcome")
+        return case
+
+
+def close_after_appeal_window(
+    *, case: Case, by: User | None, today: datetime.date | None = None
+) -> Case:
+    """No appeal arrived in time: the outcome is final. ``by`` None is the daily job."""
+    with locked_case(case) as case:
+        today = today or timezone.localdate()
+        if case.appeal_deadline is None or today <= case.appeal_deadline:
+            raise RuleBroken(
+                f"The appeal window is open until {case.appeal_deadline:%d %B %Y}; the case "
+                "closes after that if no appeal is lodged."
+            )
+        advance(case, "close_after_appeal_window", by=by, why="No appeal within the window")
+        workflow_sync(case, by=by, completes="appeal_window" if by else None)
+        return case
+
+
+def close_lapsed_appeal_windows(*, today: datetime.date | None = None) -> list[str]:
+    """Close every case whose appeal window has passed (run daily)."""
+    today = today or timezone.localdate()
+    closed = []
+    for case in Case.objects.filter(status=Status.OUTCOME_ISSUED, appeal_deadline__lt=today):
+        close_after_appeal_window(case=case, by=None, today=today)
+        closed.append(case.reference)
+    return closed

@@ -1,0 +1,69 @@
+"""HR triage (default within two working days): the first decision on a concern."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from casework import permissions
+from casework.errors import RuleBroken
+from casework.models import Case, User
+
+from .allegations import ensure_allegations_framed
+from .cases import advance, locked_case, workflow_sync
+from .concerns import hand_to_safeguarding_lead
+
+
+class TriageDecision(models.TextChoices):
+    NO_CASE_TO_ANSWER = "no_case_to_answer", "No case to answer"
+    INFORMAL = "informal", "Informal management advice"
+    SAFEGUARDING = "safeguarding", "Safeguarding route: refer to the DSL"
+    INVESTIGATION = "investigation", "Formal investigation"
+
+
+def acknowledge_concern(*, case: Case, by: User) -> Case:
+    """An HR case manager takes the concern on and begins triage."""
+    with locked_case(case) as case:
+        case.case_manager = permissions.person_of(by)
+        advance(case, "begin_triage", by=by, why="Acknowledged by HR")
+        workflow_sync(case, by=by, completes="acknowledge")
+        return case
+
+
+def triage_concern(
+    *,
+    case: Case,
+    by: User,
+    decision: str,
+    reasons: str,
+    dpo_informed: bool = False,
+) -> Case:
+    """Record the triage decision. A possible data breach must first be with the DPO."""
+    with locked_case(case) as case:
+        if not reasons.strip():
+            raise RuleBroken("Give the reasons for the triage decision.")
+        if case.data_protection and case.dpo_informed_at is None:
+            if not dpo_informed:
+                raise RuleBroken(
+                    "This may be a personal data breach: tell the Data Protection Officer "
+                    "(who decides on reporting to the ICO within 72 hours) and confirm it here."
+                )
+            case.dpo_informed_at = timezone.now()
+        if case.case_manager_id is None:
+            case.case_manager = permissions.person_of(by)
+        why = reasons.strip()
+        if decision == TriageDecision.NO_CASE_TO_ANSWER:
+            case.closure_reason = why
+            advance(case, "find_no_case_to_answer", by=by, why=why)
+        elif decision == TriageDecision.INFORMAL:
+            case.closure_reason = why
+            advance(case, "resolve_informally", by=by, why=why)
+        elif decision == TriageDecision.SAFEGUARDING:
+            hand_to_safeguarding_lead(case=case, by=by, why=why)
+        elif decision == TriageDecision.INVESTIGATION:
+            ensure_allegations_framed(case)
+            advance(case, "open_investigation", by=by, why=why)
+        else:
+            raise RuleBroken("Choose one of the triage decisions.")
+        workflow_sync(case, by=by, completes="triage")
+        return case

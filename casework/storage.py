@@ -1,0 +1,38 @@
+"""Private files (evidence, letters) kept through Django's storage API.
+
+Files are written before the database rows that record them. ``files_removed_on_failure``
+deletes what a failed action wrote, so a refused or failed action leaves no file behind;
+``manage.py prune_orphan_files`` (daily) removes anything a crash left between the two.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+
+class FileSaver:
+    def __init__(self) -> None:
+        self.saved: list[str] = []
+
+    def save(self, folder: str, content: bytes, extension: str) -> str:
+        name = default_storage.save(
+            f"{folder}/{secrets.token_hex(16)}{extension}", ContentFile(content)
+        )
+        self.saved.append(name)
+        return name
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[FileSaver]:
+    saver = FileSaver()
+    try:
+        yield saver
+    except BaseException:
+        for name in saver.saved:
+            default_storage.delete(name)
+        raise

@@ -1,0 +1,447 @@
+"""The case register, the case page, and the actions HR and the investigating officer take
+on a case outside the workflow's tasks."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from casework import audit, forms, permissions, selectors
+from casework.errors import RuleBroken
+from casework.evidence import check_upload
+from casework.models import FORMAL_STATUSES, Status
+from casework.services import (
+    allegations,
+    case_admin,
+    evidence,
+    hearings,
+    investigation,
+    safeguarding,
+    suspensions,
+)
+from casework.services.hearings import Arrangement, current_hearing
+
+from .base import CaseFormView
+
+
+class RegisterView(TemplateView):
+    template_name = "casework/register.html"
+    page_size = 25
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.held_roles(request.user):
+            raise PermissionDenied("The case register is for people with a casework role.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = forms.RegisterFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        cases = selectors.register(
+            self.request.user,
+            q=filters.get("q", ""),
+            status=filters.get("status", ""),
+            school=filters.get("school"),
+            clause=filters.get("clause"),
+            overdue=filters.get("overdue", False),
+        )
+        page = Paginator(cases, self.page_size).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            page=page,
+            query=query.urlencode(),
+            today=timezone.localdate(),
+            is_hr=permissions.is_hr(self.request.user),
+        )
+        return context
+
+
+class CaseDetailView(TemplateView):
+    template_name = "casework/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        case = selectors.case_for(user, kwargs["reference"])
+        audit.record(
+            action="viewed.case", case=case, actor=user, target=case, summary="Case viewed"
+        )
+        manage = permissions.may_manage_case(case, user)
+        context.update(
+            case=case,
+            next_step=selectors.next_step(case, user=user),
+            allegations=case.allegations.select_related("clause"),
+            timeline=selectors.case_timeline(case),
+            evidence=case.evidence.all(),
+            meetings=case.meetings.all(),
+            statements=case.statements.select_related("witness"),
+            hearings=case.hearings.select_related("chair").order_by("arranged_at"),
+            suspensions=case.suspensions.prefetch_related("reviews"),
+            sign_offs=case.sign_offs.select_related("signed_by"),
+            suspected_clauses=case.suspected_clauses.all(),
+            links=[line for line in case.links.splitlines() if line.strip()],
+            can_manage=manage,
+            can_frame=case.status in allegations.FRAMING_STATUSES
+            and (
+                permissions.may_add_allegations(case, user)
+                or permissions.may_review_safeguarding(case, user)
+            ),
+            can_investigate=permissions.may_investigate(case, user)
+            and case.status == Status.INVESTIGATION,
+            can_pause=manage and case.status in FORMAL_STATUSES,
+            can_reschedule=manage and case.status == Status.HEARING_SCHEDULED,
+            can_replace_io=manage and case.status == Status.INVESTIGATION,
+            lado=getattr(case, "lado_referral", None),
+            report=getattr(case, "investigation_report", None),
+            appeal=getattr(case, "appeal", None),
+        )
+        return context
+
+
+class AddAllegationView(CaseFormView):
+    form_class = forms.AllegationForm
+    title = "Add an allegation"
+    intro = "Each allegation is tied to exactly one clause of the policy version this case cites."
+    submit_label = "Add the allegation"
+    success_message = "Allegation added."
+    refusal = "Only the case manager, the DSL or the investigating officer may frame allegations."
+
+    def may_act(self):
+        user = self.request.user
+        return permissions.may_add_allegations(self.case, user) or (
+            permissions.may_review_safeguarding(self.case, user)
+        )
+
+    def perform(self, form):
+        allegations.add_allegation(
+            case=self.case,
+            by=self.request.user,
+            clause=form.cleaned_data["clause"],
+            particulars=form.cleaned_data["particulars"],
+        )
+
+
+class AmendAllegationView(AddAllegationView):
+    title = "Amend an allegation"
+    submit_label = "Save the allegation"
+    success_message = "Allegation amended."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.allegation_id = kwargs["allegation"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        allegation = get_object_or_404(self.case.allegations, pk=self.allegation_id)
+        return {"clause": allegation.clause_id, "particulars": allegation.particulars}
+
+    def perform(self, form):
+        allegations.amend_allegation(
+            allegation=get_object_or_404(self.case.allegations, pk=self.allegation_id),
+            by=self.request.user,
+            clause=form.cleaned_data["clause"],
+            particulars=form.cleaned_data["particulars"],
+        )
+
+
+class RemoveAllegationView(AddAllegationView):
+    form_class = forms.ReasonForm
+    title = "Remove an allegation"
+    intro = "The allegation and the reason it was removed stay in the case's history."
+    submit_label = "Remove the allegation"
+    success_message = "Allegation removed."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.allegation_id = kwargs["allegation"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        allegations.remove_allegation(
+            allegation=get_object_or_404(self.case.allegations, pk=self.allegation_id),
+            by=self.request.user,
+            why=form.cleaned_data["reason"],
+        )
+
+
+class ManagerActionView(CaseFormView):
+    refusal = "Only an HR case manager free of any conflict in this case may do this."
+
+    def may_act(self):
+        return permissions.may_manage_case(self.case, self.request.user)
+
+
+class WithdrawView(ManagerActionView):
+    form_class = forms.ReasonForm
+    title = "Withdraw the case"
+    intro = "Withdrawing closes the case and cancels whatever task is waiting. It cannot be undone."
+    submit_label = "Withdraw the case"
+    success_message = "The case has been withdrawn."
+
+    def perform(self, form):
+        case_admin.withdraw_case(
+            case=self.case, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+
+class PauseView(ManagerActionView):
+    form_class = forms.ReasonForm
+    title = "Put the case on hold for an external process"
+    intro = "For example while the police or a regulator decide. Resume it from your task list."
+    submit_label = "Put on hold"
+    success_message = "The case is on hold."
+
+    def perform(self, form):
+        safeguarding.pause_case(
+            case=self.case, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+
+class ResignationView(ManagerActionView):
+    form_class = forms.ResignationForm
+    title = "Record the subject's resignation"
+    intro = "Resignation does not stop the process: the case goes on."
+    submit_label = "Record the resignation"
+    success_message = "Resignation recorded; the case continues."
+
+    def perform(self, form):
+        case_admin.record_resignation(
+            case=self.case,
+            by=self.request.user,
+            resigned_on=form.cleaned_data["resigned_on"],
+            notes=form.cleaned_data["notes"],
+        )
+
+
+class SuspendView(ManagerActionView):
+    form_class = forms.SuspensionForm
+    title = "Suspend on full pay"
+    intro = "A suspension is a neutral act, not a sanction. Keep it as short as possible."
+    submit_label = "Record the suspension"
+    success_message = "Suspension recorded."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        suspensions.suspend(
+            case=self.case,
+            by=self.request.user,
+            started_on=data["started_on"],
+            reasons=data["reasons"],
+            alternatives_considered=data["alternatives_considered"],
+            conditions=data["conditions"],
+            welfare_contact=data["welfare_contact"],
+            next_review_on=data["next_review_on"],
+        )
+
+
+class ReviewSuspensionView(ManagerActionView):
+    form_class = forms.SuspensionReviewForm
+    title = "Review the suspension"
+    submit_label = "Record the review"
+    success_message = "Suspension review recorded."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        suspensions.review_suspension(
+            suspension=get_object_or_404(self.case.suspensions, pk=self.kwargs["suspension"]),
+            by=self.request.user,
+            reviewed_on=data["reviewed_on"],
+            notes=data["notes"],
+            next_review_on=data["next_review_on"],
+        )
+
+
+class LiftSuspensionView(ManagerActionView):
+    form_class = forms.LiftSuspensionForm
+    title = "Lift the suspension"
+    submit_label = "Lift the suspension"
+    success_message = "Suspension lifted."
+
+    def perform(self, form):
+        suspensions.lift_suspension(
+            suspension=get_object_or_404(self.case.suspensions, pk=self.kwargs["suspension"]),
+            by=self.request.user,
+            ended_on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["reason"],
+        )
+
+
+def arrangement_from(form) -> Arrangement:
+    data = form.cleaned_data
+    return Arrangement(
+        chair=data["chair"],
+        starts_at=form.starts_at(),
+        location=data["location"],
+        notice_given_on=data["notice_given_on"],
+        panel=data["panel"],
+        companion_kind=data["companion_kind"],
+        companion_name=data["companion_name"],
+        dismissal_possible=data.get("dismissal_possible", False),
+    )
+
+
+class RescheduleHearingView(ManagerActionView):
+    form_class = forms.RescheduleForm
+    title = "Move the hearing"
+    submit_label = "Move the hearing"
+    success_message = "The hearing has been moved."
+
+    def get_initial(self):
+        hearing = current_hearing(self.case)
+        if hearing is None:
+            return {}
+        starts = timezone.localtime(hearing.starts_at)
+        return {
+            "chair": hearing.chair_id,
+            "date": starts.date(),
+            "time": starts.time(),
+            "location": hearing.location,
+            "panel": hearing.panel,
+            "notice_given_on": timezone.localdate(),
+            "companion_kind": hearing.companion_kind,
+            "companion_name": hearing.companion_name,
+            "dismissal_possible": hearing.dismissal_possible,
+        }
+
+    def perform(self, form):
+        hearings.reschedule_hearing(
+            case=self.case,
+            by=self.request.user,
+            arrangement=arrangement_from(form),
+            reason=form.cleaned_data["reason"],
+            postponed_for_companion=form.cleaned_data["postponed_for_companion"],
+        )
+
+
+class ReplaceInvestigatorView(ManagerActionView):
+    form_class = forms.ReplaceInvestigatorForm
+    title = "Replace the investigating officer"
+    submit_label = "Replace the officer"
+    success_message = "The investigation has a new officer."
+
+    def perform(self, form):
+        investigation.replace_investigating_officer(
+            case=self.case,
+            by=self.request.user,
+            officer=form.cleaned_data["officer"],
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class InvestigatorActionView(CaseFormView):
+    refusal = "Only the investigating officer may record the investigation."
+
+    def may_act(self):
+        return permissions.may_investigate(self.case, self.request.user)
+
+
+class RecordMeetingView(InvestigatorActionView):
+    form_class = forms.MeetingForm
+    title = "Record an investigation meeting"
+    intro = (
+        "Investigation meetings establish facts; they are not disciplinary, so there is no "
+        "statutory right to be accompanied."
+    )
+    submit_label = "Record the meeting"
+    success_message = "Meeting recorded."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        investigation.record_meeting(
+            case=self.case,
+            by=self.request.user,
+            held_at=form.moment(),
+            location=data["location"],
+            with_whom=data["with_whom"],
+            notes=data["notes"],
+        )
+
+
+class RecordStatementView(InvestigatorActionView):
+    form_class = forms.StatementForm
+    title = "Record a witness statement"
+    submit_label = "Record the statement"
+    success_message = "Statement recorded."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        investigation.record_statement(
+            case=self.case,
+            by=self.request.user,
+            taken_on=data["taken_on"],
+            statement=data["statement"],
+            witness=data["witness"],
+            witness_name=data["witness_name"],
+        )
+
+
+class AddEvidenceView(CaseFormView):
+    form_class = forms.EvidenceForm
+    title = "Add evidence"
+    submit_label = "Add the file"
+    success_message = "Evidence added."
+    refusal = "Only the case manager or the investigating officer may add evidence."
+
+    def may_act(self):
+        user = self.request.user
+        return permissions.may_manage_case(self.case, user) or permissions.may_investigate(
+            self.case, user
+        )
+
+    def perform(self, form):
+        try:
+            checked = check_upload(form.cleaned_data["file"])
+        except RuleBroken as refusal:
+            form.add_error("file", refusal.message)
+            raise
+        evidence.add_evidence(
+            case=self.case,
+            checked=checked,
+            by=self.request.user,
+            description=form.cleaned_data["description"],
+        )
+
+
+class EvidenceDownloadView(View):
+    """Evidence is only ever served here: permission-checked, as an attachment, audited."""
+
+    def get(self, request, reference, evidence_id):
+        case = selectors.case_for(request.user, reference)
+        item = case.evidence.filter(pk=evidence_id).first()
+        if item is None:
+            raise Http404("No such file.")
+        audit.record(
+            action="viewed.evidence",
+            case=case,
+            actor=request.user,
+            target=item,
+            summary=f"Evidence downloaded: {item.original_name}",
+        )
+        response = FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.original_name,
+            content_type=item.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class LowLevelLogView(TemplateView):
+    template_name = "casework/low_level_log.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.may_see_low_level_log(request.user):
+            raise PermissionDenied("The low-level concerns log is for HR and safeguarding leads.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = selectors.low_level_log(self.request.user)
+        return context

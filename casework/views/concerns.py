@@ -1,0 +1,89 @@
+"""Raising a concern, and following one's own reports."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from casework import permissions, selectors
+from casework.errors import RuleBroken
+from casework.evidence import check_upload
+from casework.forms import ConcernForm
+from casework.models import Case
+from casework.services.concerns import Concern, report_concern
+
+from .base import ServiceFormView
+
+
+class ReportConcernView(ServiceFormView):
+    form_class = ConcernForm
+    template_name = "casework/report_concern.html"
+    title = "Report a concern"
+    submit_label = "Send the concern"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.reporter = permissions.person_of(request.user)
+        if self.reporter is None or self.reporter.has_left:
+            raise PermissionDenied(
+                "Only members of the trust's workforce can raise a concern here."
+            )
+        self.policy = selectors.current_policy()
+        if self.policy is None:
+            raise PermissionDenied("No policy is loaded yet. Tell HR.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "reporter": self.reporter, "policy": self.policy}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        checked = []
+        for upload in data["evidence"]:
+            try:
+                checked.append(check_upload(upload))
+            except RuleBroken as refusal:
+                form.add_error("evidence", refusal.message)
+                raise
+        concern = Concern(
+            subject=data["subject"],
+            school=data["school"],
+            seen_on=data["seen_on"],
+            platform=data["platform"],
+            platform_other=data["platform_other"],
+            account_kind=data["account_kind"],
+            what_was_seen=data["what_was_seen"],
+            links=data["links"],
+            suspected_clauses=list(data["suspected_clauses"]),
+            clauses_not_sure=data["clauses_not_sure"],
+            pupils_involved=data["pupils_involved"],
+            pupil_left_on=data["pupil_left_on"],
+            confidentiality_requested=data["confidentiality_requested"],
+            evidence=checked,
+        )
+        self.created = report_concern(concern=concern, reporter=self.reporter, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("casework:concern_received", args=[self.created.reference])
+
+
+class ConcernReceivedView(TemplateView):
+    template_name = "casework/concern_received.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = permissions.person_of(self.request.user)
+        case = Case.objects.filter(reference=kwargs["reference"], reporter=person).first()
+        if case is None:
+            raise Http404("That reference is not one of your reports.")
+        context["case"] = case
+        context["plain_status"] = selectors.reporter_status(case)
+        return context
+
+
+class MyReportsView(TemplateView):
+    template_name = "casework/my_reports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reports"] = selectors.my_reports(self.request.user)
+        return context

@@ -1,0 +1,135 @@
+"""Keeping a case's workflow in step with its status.
+
+The Case's django-fsm status is the single source of truth. After a service fires a
+transition it calls ``sync``: the open task that did the work (if any) is completed and
+routes on; any other task the new status no longer calls for is cancelled and the flow
+re-routed from it. Afterwards the case has exactly the open task its status calls for (none
+once it is closed), or the whole transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import PROCESS, STATUS
+
+from casework import notifications
+from casework.models import Case, Status
+
+from .flows import CaseFlow
+from .models import CaseProcess
+
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+LockFailed = FlowLockFailed
+
+
+class WorkflowOutOfStep(RuntimeError):
+    """The tasks and the status disagree after a sync: a bug, so nothing is committed."""
+
+
+def start(case: Case) -> CaseProcess:
+    """Open the case's workflow; its first task follows from the case's status."""
+    return CaseFlow.start.run(case=case)
+
+
+@contextmanager
+def lock_process(case_id: int) -> Iterator[None]:
+    """Hold the workflow's lock on the case's process row (viewflow's select_for_update)."""
+    process_id = CaseProcess.objects.filter(case_id=case_id).values_list("pk", flat=True).first()
+    if process_id is None:  # a case whose workflow is not started yet
+        yield
+        return
+    with CaseFlow.lock(process_id):
+        yield
+
+
+def node_for_status(status: str):
+    """The task node the route opens for a status; the end node for a closed case."""
+    for node, condition in CaseFlow.route._branches:
+        if status in condition.statuses:
+            return node
+    raise WorkflowOutOfStep(f"The route has no branch for status {status!r}.")
+
+
+def open_tasks(case: Case):
+    return (
+        CaseFlow.task_class.objects.filter(
+            process__caseprocess__case=case,
+            flow_task_type="HUMAN",
+            status__in=OPEN_TASK_STATUSES,
+        )
+        .select_related("owner")
+        .order_by("created", "id")
+    )
+
+
+def _expected_owner(node, process: CaseProcess):
+    return node.calc_owner(SimpleNamespace(process=process))
+
+
+def _complete(task, actor) -> None:
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(actor)
+    elif task.owner_id != actor.pk:
+        activation.reassign(actor)  # the person who did the work is recorded as its owner
+    activation.start(None)
+    activation.execute()  # completes the task and routes on from the new status
+
+
+def _cancel_and_reroute(task) -> None:
+    activation = task.flow_task.activation_class(task)
+    activation.cancel()
+    # viewflow has no public call to re-enter a gateway from a cancelled task; this is
+    # what its own revive() does.
+    route = CaseFlow.route._create(activation, task.token)
+    activation._activate_next({route})
+
+
+def sync(case: Case, *, actor, completes: str | None = None) -> None:
+    token = notifications.acting_user.set(actor)
+    try:
+        _sync(case, actor=actor, completes=completes)
+    finally:
+        notifications.acting_user.reset(token)
+
+
+def _sync(case: Case, *, actor, completes: str | None) -> None:
+    process = CaseProcess.objects.get(case=case)
+    for task in list(open_tasks(case)):
+        task = CaseFlow.task_class.objects.get(pk=task.pk)  # fresh: earlier steps may move it
+        if task.status not in OPEN_TASK_STATUSES:
+            continue
+        node = node_for_status(case.status)
+        if completes is not None and task.flow_task.name == completes and actor is not None:
+            _complete(task, actor)
+            completes = None
+        elif task.flow_task is node and _owner_still_right(task, node, process):
+            continue
+        else:
+            _cancel_and_reroute(task)
+    ensure_in_step(case)
+
+
+def _owner_still_right(task, node, process) -> bool:
+    expected = _expected_owner(node, process)
+    return expected is None or task.owner_id == expected.pk
+
+
+def ensure_in_step(case: Case) -> None:
+    """The invariant: the open task is the one the status calls for, or none if closed."""
+    process = CaseProcess.objects.get(case=case)
+    tasks = list(open_tasks(case))
+    node = node_for_status(case.status)
+    if node is CaseFlow.end:
+        if tasks or process.status != PROCESS.DONE:
+            raise WorkflowOutOfStep(f"{case} is closed but its workflow is not finished.")
+        return
+    if len(tasks) != 1 or tasks[0].flow_task is not node:
+        raise WorkflowOutOfStep(
+            f"{case} is at {Status(case.status).label} but its open tasks are "
+            f"{[t.flow_task.name for t in tasks]}."
+        )

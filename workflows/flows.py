@@ -1,0 +1,223 @@
+"""The case workflow: who must act next on a case, read from the case's status.
+
+Every task hands back to ``route``, which reads the Case's django-fsm status (the single
+source of truth) and opens the one task that status calls for; a closed case ends the
+flow. Task views call casework services, which fire the transitions; actions that can come
+at any moment (withdrawal, a pause, a new chair) go through the same services, which then
+call ``workflows.engine.sync`` so the open task always matches the status.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.exceptions import FlowRuntimeError
+
+from casework import permissions
+from casework.models import CLOSED_STATUSES, Status
+
+from . import views
+from .models import CaseProcess
+from .nodes import CaseEnd, CaseStart, CaseTask, StatusIs, StatusRoute
+
+
+class CaseFlow(flow.Flow):
+    """Case
+
+    A concern under the Workforce Social Media Policy, from report to closure.
+    """
+
+    process_class = CaseProcess
+    process_title = _("Case")
+    process_summary_template = "Case {{ process.case.reference }}"
+    lock_impl = lock.select_for_update_lock
+
+    start = CaseStart(this.attach_case).Next(this.route)
+
+    route = (
+        StatusRoute()
+        .Annotation(title=_("Who acts next?"))
+        .Case(this.acknowledge, StatusIs(Status.RECEIVED))
+        .Case(this.triage, StatusIs(Status.TRIAGE))
+        .Case(this.safeguarding_review, StatusIs(Status.SAFEGUARDING_REVIEW))
+        .Case(this.refer_to_lado, StatusIs(Status.LADO_REFERRAL))
+        .Case(this.resume_after_hold, StatusIs(Status.ON_HOLD_EXTERNAL))
+        .Case(this.appoint_investigator, StatusIs(Status.APPOINTING_INVESTIGATOR))
+        .Case(this.investigate, StatusIs(Status.INVESTIGATION))
+        .Case(this.consider_report, StatusIs(Status.INVESTIGATION_REPORT))
+        .Case(this.arrange_hearing, StatusIs(Status.HEARING_TO_ARRANGE))
+        .Case(this.decide_hearing, StatusIs(Status.HEARING_SCHEDULED))
+        .Case(this.sign_off, StatusIs(Status.AWAITING_SIGN_OFF))
+        .Case(this.reconsider_decision, StatusIs(Status.RETURNED_TO_CHAIR))
+        .Case(this.issue_outcome, StatusIs(Status.SIGNED_OFF))
+        .Case(this.appeal_window, StatusIs(Status.OUTCOME_ISSUED))
+        .Case(this.arrange_appeal, StatusIs(Status.APPEAL_LODGED))
+        .Case(this.decide_appeal, StatusIs(Status.APPEAL_HEARING))
+        .Case(this.end, StatusIs(*CLOSED_STATUSES))
+    )
+
+    # HR case manager (the HR queue until one takes the case on)
+    acknowledge = (
+        CaseTask(views.AcknowledgeView.as_view())
+        .Annotation(title=_("Acknowledge the concern"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    triage = (
+        CaseTask(views.TriageView.as_view())
+        .Annotation(title=_("Triage the concern"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    resume_after_hold = (
+        CaseTask(views.ResumeView.as_view())
+        .Annotation(title=_("Resume when the external process allows"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    appoint_investigator = (
+        CaseTask(views.AppointInvestigatorView.as_view())
+        .Annotation(title=_("Appoint an investigating officer"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    consider_report = (
+        CaseTask(views.ConsiderReportView.as_view())
+        .Annotation(title=_("Decide on the investigation report"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    arrange_hearing = (
+        CaseTask(views.ArrangeHearingView.as_view())
+        .Annotation(title=_("Arrange the disciplinary hearing"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    issue_outcome = (
+        CaseTask(views.IssueOutcomeView.as_view())
+        .Annotation(title=_("Issue the outcome"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    appeal_window = (
+        CaseTask(views.AppealWindowView.as_view())
+        .Annotation(title=_("Record an appeal, or close when the window passes"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+    arrange_appeal = (
+        CaseTask(views.ArrangeAppealView.as_view())
+        .Annotation(title=_("Arrange the appeal hearing"))
+        .Permission(permissions.HR_TASKS)
+        .Assign(this.hr_case_manager)
+        .Next(this.route)
+    )
+
+    # Designated safeguarding lead (or whoever stands in when the DSL is too close)
+    safeguarding_review = (
+        CaseTask(views.SafeguardingReviewView.as_view())
+        .Annotation(title=_("Review a safeguarding concern"))
+        .Assign(this.safeguarding_lead)
+        .Next(this.route)
+    )
+    refer_to_lado = (
+        CaseTask(views.LadoReferralView.as_view())
+        .Annotation(title=_("Refer to the LADO"))
+        .Assign(this.safeguarding_lead)
+        .Next(this.route)
+    )
+
+    # Investigating officer
+    investigate = (
+        CaseTask(views.InvestigateView.as_view())
+        .Annotation(title=_("Investigate and report"))
+        .Assign(this.investigating_officer)
+        .Next(this.route)
+    )
+
+    # Hearing chair
+    decide_hearing = (
+        CaseTask(views.HearingDecisionView.as_view())
+        .Annotation(title=_("Record the hearing's decision"))
+        .Assign(this.hearing_chair)
+        .Next(this.route)
+    )
+    reconsider_decision = (
+        CaseTask(views.HearingDecisionView.as_view())
+        .Annotation(title=_("Reconsider the decision"))
+        .Assign(this.hearing_chair)
+        .Next(this.route)
+    )
+
+    # Headteacher, or the trust executive when the headteacher is too close
+    sign_off = (
+        CaseTask(views.SignOffView.as_view())
+        .Annotation(title=_("Sign off the outcome"))
+        .Assign(this.signing_authority)
+        .Next(this.route)
+    )
+
+    # Appeal chair
+    decide_appeal = (
+        CaseTask(views.AppealDecisionView.as_view())
+        .Annotation(title=_("Decide the appeal"))
+        .Assign(this.appeal_chair)
+        .Next(this.route)
+    )
+
+    end = CaseEnd()
+
+    # --- callbacks -------------------------------------------------------------------------
+
+    def attach_case(self, activation, case):
+        activation.process.case = case
+        return activation.process
+
+    def hr_case_manager(self, activation):
+        """The case's HR case manager; before one takes it on, the shared HR queue.
+
+        A concern about a member of the HR team never waits in the shared queue, where
+        they would see it: it goes straight to a colleague.
+        """
+        case = activation.process.case
+        if case.case_manager_id and case.case_manager.user_id:
+            return case.case_manager.user
+        if permissions.is_hr_person(case.subject):
+            return permissions.first_hr_user(excluding=permissions.conflicted_ids(case))
+        return None
+
+    def safeguarding_lead(self, activation):
+        return activation.process.case.safeguarding_lead.user
+
+    def investigating_officer(self, activation):
+        return activation.process.case.investigating_officer.user
+
+    def hearing_chair(self, activation):
+        return activation.process.case.hearing_chair.user
+
+    def signing_authority(self, activation):
+        return activation.process.case.signing_authority.user
+
+    def appeal_chair(self, activation):
+        return activation.process.case.appeal_chair.user
+
+    # The case's status leads; nobody may cancel, undo or revive a task by hand.
+    def has_manage_permission(self, user, obj=None):
+        return False
+
+    def cancel(self, process):
+        raise FlowRuntimeError(
+            "A case's workflow is never cancelled directly: withdraw the case instead."
+        )
+
+    def has_view_permission(self, user, obj=None):
+        if obj is not None:
+            return permissions.can_view_case(user, obj.case)
+        return bool(permissions.held_roles(user))

@@ -1,0 +1,110 @@
+"""Flow nodes for cases.
+
+The case's status is the single source of truth, so none of these nodes offers viewflow's
+cancel, undo or revive: those would move a task without moving the case. Work moves only
+through casework services, which fire the case's transitions and then bring the tasks in
+line (see workflows.engine).
+"""
+
+from django.contrib import messages
+from django.urls import get_resolver
+from viewflow.workflow import flow
+from viewflow.workflow.flow.views import AssignTaskView, UnassignTaskView
+
+from casework import audit, notifications
+
+
+class AuditedAssignTaskView(AssignTaskView):
+    """Claiming a task from the queue is an action on the case: it is audited."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        task = self.request.activation.task
+        audit.record(
+            action="task.claimed",
+            case=self.request.activation.process.case,
+            actor=self.request.user,
+            target=task,
+            summary=f"Took on the task “{task.flow_task.task_title}”",
+        )
+        return response
+
+
+class AuditedUnassignTaskView(UnassignTaskView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        task = self.request.activation.task
+        audit.record(
+            action="task.released",
+            case=self.request.activation.process.case,
+            actor=self.request.user,
+            target=task,
+            summary=f"Handed back the task “{task.flow_task.task_title}” to the queue",
+        )
+        messages.info(self.request, "The task is back in the queue.")
+        return response
+
+
+def task_path(task) -> str:
+    """The address of a task's page (works outside a request, e.g. in a management command)."""
+    # viewflow names a node's URLs when the URLconf is built, which a command may not have done.
+    get_resolver().url_patterns  # noqa: B018
+    return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+
+
+def _notify_task_waiting(activation) -> None:
+    task = activation.task
+    case = activation.process.case
+    notifications.task_waiting(
+        task_id=task.pk,
+        reference=case.reference,
+        title=task.flow_task.task_title,
+        path=task_path(task),
+        owner=task.owner,
+        queue_recipients=[] if task.owner_id else notifications.hr_recipients(case),
+    )
+
+
+class CaseTask(flow.View):
+    """A person's task on a case; whoever must act is e-mailed a link when it is created."""
+
+    cancel_path = None
+    undo_path = None
+    revive_path = None
+    task_summary_template = "Case {{ process.case.reference }}"
+    assign_view_class = AuditedAssignTaskView
+    unassign_view_class = AuditedUnassignTaskView
+
+    def __init__(self, view, **kwargs):
+        super().__init__(view, **kwargs)
+        self._on_create = _notify_task_waiting
+
+
+class StatusRoute(flow.Switch):
+    """The gateway that reads the case's status and routes to whoever must act next."""
+
+    cancel_path = None
+    undo_path = None
+    revive_path = None
+
+
+class CaseStart(flow.StartHandle):
+    undo_path = None
+
+
+class CaseEnd(flow.End):
+    undo_path = None
+    revive_path = None
+
+
+class StatusIs:
+    """A route condition: the case is at one of these statuses."""
+
+    def __init__(self, *statuses):
+        self.statuses = frozenset(statuses)
+
+    def __call__(self, activation) -> bool:
+        return activation.process.case.status in self.statuses
+
+    def __repr__(self) -> str:
+        return f"StatusIs({', '.join(sorted(self.statuses))})"

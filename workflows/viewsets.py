@@ -1,0 +1,44 @@
+"""viewflow's pages for the case flow, without the ones that would list every case.
+
+viewflow's own process list, dashboard and process pages show every process to anyone with
+the flow's view permission. Casework's register and case page filter by need to know, so
+those addresses lead there instead; the inbox, queue, archive and task pages stay.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path
+from django.views import View
+from django.views.generic import RedirectView
+from viewflow.workflow.flow import FlowViewset
+
+from casework import permissions
+
+from .models import CaseProcess
+
+
+class CaseOfProcessView(View):
+    """A process's own page is its case's page, for those who may see the case."""
+
+    def get(self, request, process_pk):
+        process = CaseProcess.objects.select_related("case").filter(pk=process_pk).first()
+        if process is None or not permissions.can_view_case(request.user, process.case):
+            raise Http404("No case found.")
+        return redirect("casework:case", process.case.reference)
+
+
+class CaseFlowViewset(FlowViewset):
+    index_path = path("", RedirectView.as_view(pattern_name="casework:register"), name="index")
+    process_list_path = path(
+        "flows/", RedirectView.as_view(pattern_name="casework:register"), name="process_list"
+    )
+    task_list_path = path(
+        "tasks/", RedirectView.as_view(pattern_name="workflow:inbox"), name="task_list"
+    )
+    process_detail_path = path(
+        "<int:process_pk>/", CaseOfProcessView.as_view(), name="process_detail"
+    )
+    flow_chart_path = path(
+        "<int:process_pk>/chart/", CaseOfProcessView.as_view(), name="process_chart"
+    )
+    process_cancel_path = None  # a case is withdrawn, never its workflow cancelled
