@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import urls_letters, urls_oversight
 from .views import cases, concerns, pages
 
 app_name = "casework"
@@ -66,3 +67,5 @@ urlpatterns = [
         name="evidence",
     ),
 ]
+
+urlpatterns += urls_letters.urlpatterns + urls_oversight.urlpatterns

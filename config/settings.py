@@ -273,5 +273,17 @@ CASEWORK_PROCEDURE = {
 # Largest evidence file accepted (issue: uploads are checked by content, not name).
 CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024
 
+# The letterhead every letter is printed on.
+CASEWORK_LETTERHEAD = {
+    "TRUST_NAME": env_str("CASEWORK_LETTERHEAD_NAME", "St Clare Catholic Multi Academy Trust"),
+    "ADDRESS": env_str(
+        "CASEWORK_LETTERHEAD_ADDRESS", "St Clare House, 1 Cathedral Close, Ashbury AB1 0AA"
+    ),
+    "TELEPHONE": env_str("CASEWORK_LETTERHEAD_TELEPHONE", "01632 960000"),
+    "EMAIL": env_str("CASEWORK_LETTERHEAD_EMAIL", "hr@stclare.example"),
+    # A PNG or SVG under static/, e.g. "casework/letterhead-logo.png"; empty for none.
+    "LOGO": env_str("CASEWORK_LETTERHEAD_LOGO", ""),
+}
+
 # The demo data's single password, documented in README.md; never used in production.
 CASEWORK_DEMO_PASSWORD = "stclare-demo-2026"  # noqa: S105 (published on purpose)

@@ -1,0 +1,3 @@
+"""Letters: preview, issue, download and delivery (mounted under casework/)."""
+
+urlpatterns: list = []

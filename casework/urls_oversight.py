@@ -1,0 +1,3 @@
+"""Oversight pages: the audit log and exports (mounted under casework/)."""
+
+urlpatterns: list = []
