@@ -255,6 +255,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     closure_reason = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Data protection: what the retention schedule has done to this record.
+    warning_spent_on = models.DateField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:

@@ -102,6 +102,11 @@ class StaffMember(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMPLOYEE)
     started_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Only for retention: safeguarding records are kept to normal retirement age.",
+    )
     user = models.OneToOneField(
         User,
         on_delete=models.SET_NULL,
