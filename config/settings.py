@@ -12,6 +12,7 @@ Every setting is listed, with its default, in README.md.
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -150,12 +151,23 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Take the write lock at BEGIN so concurrent requests queue instead of failing.
+    # Take the write lock at BEGIN so concurrent requests queue instead of failing; WAL
+    # lets pages read while another request writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The test database is a file of its own per process, not shared-cache memory: browser
+    # tests make concurrent requests, which an in-memory database answers with "table is
+    # locked".
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"casework-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "casework.User"
@@ -204,6 +216,10 @@ STORAGES = {
 }
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    # Outside production WhiteNoise serves straight from the apps' static folders, so the
+    # test suite's live server (debug off) needs no collectstatic.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 if STATIC_ROOT.resolve() == MEDIA_ROOT.resolve() or MEDIA_ROOT.resolve().is_relative_to(
     STATIC_ROOT.resolve()
 ):
