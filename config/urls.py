@@ -3,14 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from viewflow.urls import Application, Site
-from viewflow.workflow.flow import WorkflowAppViewset
 
 from casework import permissions
 from casework import urls as casework_urls
 from casework.forms import SignInForm
 from casework.views.pages import HomeView
 from workflows.flows import CaseFlow
-from workflows.viewsets import CaseFlowViewset
+from workflows.viewsets import CaseFlowViewset, TasksApp
 
 
 class CaseworkSite(Site):
@@ -27,7 +26,7 @@ site = CaseworkSite(
             menu_template_name="casework/menu.html",
             urlpatterns=casework_urls.urlpatterns,
         ),
-        WorkflowAppViewset(
+        TasksApp(
             title="Tasks", icon="inbox", flow_viewsets=[CaseFlowViewset(CaseFlow, icon="gavel")]
         ),
     ],

@@ -7,11 +7,14 @@ line (see workflows.engine).
 """
 
 from django.contrib import messages
-from django.urls import get_resolver
+from django.http import Http404
+from django.urls import get_resolver, path
 from viewflow.workflow import flow
+from viewflow.workflow.flow.utils import wrap_task_view
 from viewflow.workflow.flow.views import AssignTaskView, UnassignTaskView
+from viewflow.workflow.status import STATUS
 
-from casework import audit, notifications
+from casework import audit, notifications, permissions
 
 
 class AuditedAssignTaskView(AssignTaskView):
@@ -65,7 +68,32 @@ def _notify_task_waiting(activation) -> None:
     )
 
 
-class CaseTask(flow.View):
+def ensure_may_know_of(user, task) -> None:
+    """Someone who may not see a case is told nothing exists (404), not that it is forbidden."""
+    if user.is_authenticated and task.owner_id == user.pk:
+        return
+    if not permissions.can_view_case(user, task.process.coerced.case):
+        raise Http404("No task found.")
+
+
+class NeedToKnow:
+    """Task pages follow the case's need-to-know rules (see casework.permissions)."""
+
+    def can_view(self, user, task):
+        ensure_may_know_of(user, task)
+        return super().can_view(user, task)
+
+    @property
+    def index_path(self):
+        # viewflow's own index page checks nothing before redirecting; check first.
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/",
+            wrap_task_view(self, self.index_view, permission=self.can_view),
+            name="index",
+        )
+
+
+class CaseTask(NeedToKnow, flow.View):
     """A person's task on a case; whoever must act is e-mailed a link when it is created."""
 
     cancel_path = None
@@ -79,8 +107,21 @@ class CaseTask(flow.View):
         super().__init__(view, **kwargs)
         self._on_create = _notify_task_waiting
 
+    def can_execute(self, user, task):
+        ensure_may_know_of(user, task)
+        return super().can_execute(user, task)
 
-class StatusRoute(flow.Switch):
+    def can_assign(self, user, task):
+        ensure_may_know_of(user, task)
+        return super().can_assign(user, task)
+
+    def can_unassign(self, user, task):
+        ensure_may_know_of(user, task)
+        # Only a task still waiting can be handed back; a finished one is history.
+        return task.status == STATUS.ASSIGNED and super().can_unassign(user, task)
+
+
+class StatusRoute(NeedToKnow, flow.Switch):
     """The gateway that reads the case's status and routes to whoever must act next."""
 
     cancel_path = None
@@ -88,11 +129,11 @@ class StatusRoute(flow.Switch):
     revive_path = None
 
 
-class CaseStart(flow.StartHandle):
+class CaseStart(NeedToKnow, flow.StartHandle):
     undo_path = None
 
 
-class CaseEnd(flow.End):
+class CaseEnd(NeedToKnow, flow.End):
     undo_path = None
     revive_path = None
 

@@ -10,7 +10,8 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views import View
 from django.views.generic import RedirectView
-from viewflow.workflow.flow import FlowViewset
+from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
+from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
 
 from casework import permissions
 
@@ -42,3 +43,21 @@ class CaseFlowViewset(FlowViewset):
         "<int:process_pk>/chart/", CaseOfProcessView.as_view(), name="process_chart"
     )
     process_cancel_path = None  # a case is withdrawn, never its workflow cancelled
+
+
+class InboxView(WorkflowInboxListView):
+    bulk_actions = ()  # one task at a time, through the audited assign and unassign pages
+
+
+class QueueView(WorkflowQueueListView):
+    bulk_actions = ()
+
+
+class TasksApp(WorkflowAppViewset):
+    """Inbox, queue and archive. Bulk assignment is off: taking on or handing back a task
+    is an action on a case, audited one at a time."""
+
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    tasks_assign_path = None
+    tasks_unassign_path = None

@@ -83,6 +83,11 @@ class ConcernReceivedView(TemplateView):
 class MyReportsView(TemplateView):
     template_name = "casework/my_reports.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        if permissions.person_of(request.user) is None:
+            raise PermissionDenied("Only members of the trust's workforce raise concerns here.")
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["reports"] = selectors.my_reports(self.request.user)
