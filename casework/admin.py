@@ -1,9 +1,35 @@
-"""The admin is for superusers: reference data and sign-ins, never a case's status."""
+"""The admin is for superusers: reference data and sign-ins, never a case's status.
+
+Cases and what hangs off them can be looked at here, read-only: a case changes only
+through the services, which check who may act, keep its workflow in step and audit it.
+Every case opened here is recorded in the audit trail like a view of the case page.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Clause, Policy, RoleAssignment, School, StaffMember, Trust, User
+from . import audit
+from .models import (
+    Allegation,
+    Appeal,
+    Case,
+    Clause,
+    EvidenceFile,
+    Hearing,
+    InvestigationMeeting,
+    InvestigationReport,
+    LadoReferral,
+    LowLevelConcern,
+    Policy,
+    RoleAssignment,
+    School,
+    SignOff,
+    StaffMember,
+    Suspension,
+    Trust,
+    User,
+    WitnessStatement,
+)
 
 
 @admin.register(User)
@@ -74,3 +100,99 @@ class ClauseInline(admin.TabularInline):
 class PolicyAdmin(ReadOnlyAdmin):
     list_display = ["title", "version", "is_current", "next_review_due"]
     inlines = [ClauseInline]
+
+
+# --- Cases: read-only -------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AllegationInline(ReadOnlyInline):
+    model = Allegation
+    fields = ["number", "clause", "particulars", "investigation_finding", "hearing_finding"]
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = EvidenceFile
+    # The stored file's name is not shown: evidence is served only by the case page.
+    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class HearingInline(ReadOnlyInline):
+    model = Hearing
+    fields = ["kind", "chair", "starts_at", "location", "replaces", "change_reason"]
+
+
+class SignOffInline(ReadOnlyInline):
+    model = SignOff
+    fields = ["signed_by", "role_title", "approved", "sanction", "decided_at"]
+
+
+class SuspensionInline(ReadOnlyInline):
+    model = Suspension
+    fields = ["started_on", "next_review_on", "ended_on", "welfare_contact"]
+
+
+class ReadOnlyCaseAdmin(ReadOnlyAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + [
+            f.name for f in self.model._meta.many_to_many
+        ]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyCaseAdmin):
+    """The status (django-fsm, protected) is shown, never edited: see casework.services."""
+
+    list_display = ["reference", "school", "status", "safeguarding", "raised_at", "closed_at"]
+    list_filter = ["status", "school", "safeguarding"]
+    search_fields = ["reference"]
+    inlines = [AllegationInline, EvidenceInline, HearingInline, SignOffInline, SuspensionInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        if case is not None:
+            audit.record(
+                action="viewed.case",
+                case=case,
+                actor=request.user,
+                target=case,
+                summary="Case viewed in the administration site",
+                details={"via": "admin"},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class CasePartAdmin(ReadOnlyCaseAdmin):
+    list_display = ["__str__", "case"]
+    search_fields = ["case__reference"]
+
+
+for model in (
+    InvestigationMeeting,
+    WitnessStatement,
+    InvestigationReport,
+    Appeal,
+    LadoReferral,
+    LowLevelConcern,
+):
+    admin.site.register(model, CasePartAdmin)

@@ -211,3 +211,16 @@ class RoleBackend:
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self.get_all_permissions(user_obj, obj)
+
+
+# --- Oversight ------------------------------------------------------------------------------
+
+
+def may_view_audit_log(user: User | None) -> bool:
+    """The audit trail is HR's to read (need to know): it names every case and every reader."""
+    return is_hr(user)
+
+
+def may_export_register(user: User | None) -> bool:
+    """Only HR may take the case register away as a spreadsheet."""
+    return is_hr(user)

@@ -95,6 +95,15 @@ def features_for(user: User) -> list[Feature]:
                 "visibility",
             )
         )
+    if permissions.may_view_audit_log(user):
+        features.append(
+            Feature(
+                "Audit log",
+                "Who did and saw what, when and from where; refusals too. Filter and export.",
+                reverse("casework:audit_log"),
+                "manage_search",
+            )
+        )
     features.append(
         Feature(
             "Read the social media policy",
@@ -266,3 +275,58 @@ def low_level_log(user: User) -> QuerySet[LowLevelConcern]:
         return entries.exclude(case__subject=permissions.person_of(user))
     schools = permissions.schools_where(user, Role.SAFEGUARDING_LEAD)
     return entries.filter(school_id__in=schools).exclude(case__subject=permissions.person_of(user))
+
+
+# --- Oversight ------------------------------------------------------------------------------
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def audit_log(
+    user: User,
+    *,
+    actor: str = "",
+    action: str = "",
+    reference: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The audit trail as HR may read it, newest first, filtered.
+
+    Events about a case the reader may not see (one they are the subject of, reported or
+    are a witness in) are left out, as are refusals that name such a case; events of a case
+    since erased under the retention schedule stay, since nobody can be too close to it.
+    """
+    if not permissions.may_view_audit_log(user):
+        return AuditEvent.objects.none()
+    hidden = Case.objects.exclude(pk__in=cases_visible_to(user).values("pk"))
+    events = AuditEvent.objects.exclude(case_id__in=hidden.values("pk")).select_related("case")
+    hidden_references = list(hidden.values_list("reference", flat=True))
+    if hidden_references:
+        # has_key first: a missing key compares as NULL, which would hide every event.
+        events = events.exclude(
+            Q(details__has_key="reference") & Q(details__reference__in=hidden_references)
+        )
+    if actor.strip():
+        events = events.filter(actor_label__icontains=actor.strip())
+    if action:
+        events = events.filter(action=action)
+    if reference.strip():
+        reference = reference.strip()
+        events = events.filter(
+            Q(case__reference__iexact=reference) | Q(details__reference__iexact=reference)
+        )
+    zone = timezone.get_current_timezone()
+    if since is not None:
+        events = events.filter(
+            occurred_at__gte=datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+        )
+    if until is not None:
+        events = events.filter(
+            occurred_at__lt=datetime.datetime.combine(
+                until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+            )
+        )
+    return events.order_by("-id")

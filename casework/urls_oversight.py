@@ -1,3 +1,19 @@
 """Oversight pages: the audit log and exports (mounted under casework/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import oversight
+
+urlpatterns: list = [
+    path("oversight/audit/", oversight.AuditLogView.as_view(), name="audit_log"),
+    path(
+        "oversight/audit/export.csv",
+        oversight.AuditLogExportView.as_view(),
+        name="audit_log_export",
+    ),
+    path(
+        "oversight/cases/export.csv",
+        oversight.RegisterExportView.as_view(),
+        name="register_export",
+    ),
+]

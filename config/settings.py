@@ -10,6 +10,7 @@ Two modes, chosen by CASEWORK_ENV:
 Every setting is listed, with its default, in README.md.
 """
 
+import datetime
 import os
 import secrets
 import tempfile
@@ -104,6 +105,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "casework.apps.StaticFilesConfig",  # django.contrib.staticfiles, minus node_modules
+    "axes",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "casework",
@@ -112,17 +115,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client address for the audit trail, and an audit event for every refusal.
+    "casework.middleware.AuditContextMiddleware",
     # Everything needs a signed-in user unless a view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # Turns a locked-out sign-in attempt into the sign-in page with the reason (last, as
+    # django-axes requires).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -172,6 +181,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "casework.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in that is locked out after repeated failures (django-axes).
+    "casework.signin.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Case roles (HR, headteacher, DSL, ...) as permissions for viewflow's task queues.
     "casework.permissions.RoleBackend",
@@ -249,6 +260,44 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# How many proxies stand in front of Casework. With one or more, the client address (for
+# the audit trail and sign-in lockouts) is read from X-Forwarded-For, as that many proxies
+# wrote it; with none, the header is ignored so a client cannot make up its own address.
+CASEWORK_PROXY_COUNT = env_int("CASEWORK_PROXY_COUNT", 1 if PRODUCTION else 0)
+
+# --- Sign-in protection (django-axes): after CASEWORK_SIGNIN_FAILURE_LIMIT failed attempts
+# for one e-mail address from one client address, that pair is refused for the cool-off.
+# Locking by address and e-mail together means a pupil cannot lock a headteacher out from
+# home, and a whole school behind one address is not locked out by one person's typing.
+AXES_ENABLED = env_bool("CASEWORK_SIGNIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_int("CASEWORK_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CASEWORK_SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "casework.signin.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "casework.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "casework.signin.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # refusals are in the audit trail; no passwords or addresses in logs
+
+# --- Content-Security-Policy (django-csp). Scripts only from Casework's own static files:
+# no inline script, no eval. Styles allow inline attributes because viewflow's Material
+# templates and web components set them; style cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -263,6 +312,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Every sign-in would be logged; failures and lockouts are in the audit trail instead.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 VIEWFLOW = {"AUTOREGISTER": False}  # middleware is listed explicitly above
@@ -288,6 +339,31 @@ CASEWORK_PROCEDURE = {
 
 # Largest evidence file accepted (issue: uploads are checked by content, not name).
 CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# Django keeps uploads larger than this in a temporary file rather than in memory; it never
+# refuses a file for its size, so Casework itself says what is too large.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- The retention schedule (domain brief section 6): every period is a setting.
+# See README.md, "Retention settings", and casework/retention.py.
+CASEWORK_RETENTION = {
+    # A first written warning is kept this many months after it stops being live.
+    "FIRST_WARNING_KEPT_MONTHS_AFTER_EXPIRY": env_int("CASEWORK_RETENTION_FIRST_WARNING_MONTHS", 6),
+    # A final written warning is kept this many months after it stops being live.
+    "FINAL_WARNING_KEPT_MONTHS_AFTER_EXPIRY": env_int(
+        "CASEWORK_RETENTION_FINAL_WARNING_MONTHS", 18
+    ),
+    # A case not upheld is destroyed this many days after closure (0: at closure), unless
+    # it is a child-protection matter.
+    "NOT_UPHELD_KEPT_DAYS_AFTER_CLOSURE": env_int("CASEWORK_RETENTION_NOT_UPHELD_DAYS", 0),
+    # Safeguarding allegation records: until the person's normal retirement age or this
+    # many years after closure, whichever is longer.
+    "SAFEGUARDING_RETIREMENT_AGE": env_int("CASEWORK_RETENTION_RETIREMENT_AGE", 67),
+    "SAFEGUARDING_MINIMUM_YEARS": env_int("CASEWORK_RETENTION_SAFEGUARDING_YEARS", 10),
+    # Every other closed case (informal advice, management advice, no action, dismissal,
+    # volunteer outcomes) is kept this many years after closure: the six-year limitation
+    # period for claims. Not in the domain brief; the trust may change it.
+    "OTHER_CASES_KEPT_YEARS": env_int("CASEWORK_RETENTION_OTHER_YEARS", 6),
+}
 
 # The letterhead every letter is printed on.
 CASEWORK_LETTERHEAD = {

@@ -1,0 +1,191 @@
+"""Oversight for HR: the audit log, and spreadsheet exports of it and of the case register.
+
+Reading the audit log and taking an export are themselves audited. Every cell written to a
+spreadsheet is neutralised so that text someone typed into a concern can never run as a
+formula when the file is opened (CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from casework import audit, permissions, selectors
+from casework.forms import DateInput, RegisterFilterForm
+
+# What a spreadsheet takes as the start of a formula, including the full-width forms some
+# spreadsheets also accept.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value) -> str:
+    """The value as text that a spreadsheet shows as written and never evaluates."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so that Excel reads the file as UTF-8
+        yield writer.writerow([spreadsheet_safe(cell) for cell in header])
+        for row in rows:
+            yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(required=False, max_length=100, label="Who")
+    action = forms.ChoiceField(required=False, label="Action")
+    reference = forms.CharField(required=False, max_length=30, label="Case reference")
+    since = forms.DateField(required=False, widget=DateInput, label="From")
+    until = forms.DateField(required=False, widget=DateInput, label="To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Any action")] + [
+            (action, action) for action in selectors.audit_actions()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end of the period must not be before its start.")
+        return data
+
+
+class HROnly(View):
+    refusal = "The audit log is for HR case managers."
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.may_view_audit_log(request.user):
+            raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def filters(self) -> tuple[AuditFilterForm, dict]:
+        form = AuditFilterForm(self.request.GET or None)
+        if not form.is_bound or not form.is_valid():
+            return form, {}
+        return form, {key: value for key, value in form.cleaned_data.items() if value}
+
+
+def _described(filters: dict) -> dict:
+    return {key: str(value) for key, value in filters.items()}
+
+
+class AuditLogView(HROnly, TemplateView):
+    template_name = "casework/oversight/audit_log.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, filters = self.filters()
+        events = selectors.audit_log(self.request.user, **filters)
+        page = Paginator(events, self.page_size).get_page(self.request.GET.get("page"))
+        audit.record(
+            action="viewed.audit_log",
+            actor=self.request.user,
+            summary="Audit log viewed",
+            details={"filters": _described(filters), "page": page.number},
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, page=page, query=query.urlencode())
+        return context
+
+
+class AuditLogExportView(HROnly):
+    def get(self, request):
+        _form, filters = self.filters()
+        events = selectors.audit_log(request.user, **filters)
+        audit.record(
+            action="exported.audit_log",
+            actor=request.user,
+            summary=f"Audit log exported ({events.count()} events)",
+            details={"filters": _described(filters)},
+        )
+        rows = (
+            [
+                event.id,
+                timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
+                event.actor_label,
+                event.client_address or "",
+                event.action,
+                event.case.reference if event.case else event.details.get("reference", ""),
+                f"{event.object_type} {event.object_id}".strip(),
+                event.summary,
+                event.hash,
+            ]
+            for event in events.iterator(chunk_size=500)
+        )
+        return csv_response(
+            f"casework-audit-log-{timezone.localdate():%Y-%m-%d}.csv",
+            ["Event", "When", "Who", "From", "Action", "Case", "Object", "Summary", "Hash"],
+            rows,
+        )
+
+
+class RegisterExportView(HROnly):
+    refusal = "Only HR case managers may export the case register."
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.may_export_register(request.user):
+            raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        form = RegisterFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        cases = selectors.register(
+            request.user,
+            q=filters.get("q", ""),
+            status=filters.get("status", ""),
+            school=filters.get("school"),
+            clause=filters.get("clause"),
+            overdue=filters.get("overdue", False),
+        )
+        audit.record(
+            action="exported.case_register",
+            actor=request.user,
+            summary=f"Case register exported ({cases.count()} cases)",
+            details={"filters": _described({k: v for k, v in filters.items() if v})},
+        )
+        rows = (
+            [
+                case.reference,
+                case.subject.full_name,
+                case.school.name,
+                timezone.localtime(case.raised_at).date().isoformat(),
+                case.get_status_display(),
+                "yes" if case.safeguarding else "no",
+                case.action_due_on.isoformat() if case.is_open and case.action_due_on else "",
+                case.get_sanction_display() if case.sanction else "",
+            ]
+            for case in cases
+        )
+        return csv_response(
+            f"casework-register-{timezone.localdate():%Y-%m-%d}.csv",
+            ["Reference", "About", "School", "Raised", "Stage", "Safeguarding", "Due", "Outcome"],
+            rows,
+        )

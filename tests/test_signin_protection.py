@@ -1,0 +1,134 @@
+"""Sign-in protection: lockout after repeated failures, and sessions that end when left idle."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from casework import demo
+from casework.models import AuditEvent
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+HELEN = demo.email_for("Helen", "Carter")
+OFFICE = "198.51.100.10"
+ELSEWHERE = "203.0.113.77"
+
+
+def attempt(client, email: str, password: str, address: str = OFFICE):
+    return client.post(
+        "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def fail_until_locked(client, email: str = HELEN, address: str = OFFICE):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = attempt(client, email, "not-the-password", address)
+    return response
+
+
+def travel_to(moment: datetime.datetime):
+    patches = [
+        mock.patch("django.utils.timezone.now", return_value=moment),
+        mock.patch("axes.attempts.now", return_value=moment),
+        mock.patch("axes.handlers.proxy.now", return_value=moment),
+    ]
+    for patch in patches:
+        patch.start()
+    return patches
+
+
+def test_repeated_failures_lock_the_sign_in_with_a_clear_message(client):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = attempt(client, HELEN, "not-the-password")
+        assert response.status_code == 200
+        assert "do not match a Casework sign-in" in response.content.decode()
+
+    response = attempt(client, HELEN, "not-the-password")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many unsuccessful attempts to sign in" in page
+    assert "sign-in is paused for 15 minutes" in page
+    assert 'name="password"' in page  # the sign-in page, not a bare refusal
+
+    # Now even the right password is refused, and nobody is signed in.
+    response = attempt(client, HELEN, DEMO_PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_ignores_capitals_in_the_email_address(client):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, HELEN.upper() if n % 2 else HELEN, "not-the-password")
+    assert attempt(client, HELEN, DEMO_PASSWORD).status_code == 429
+
+
+def test_the_lockout_is_per_address_so_nobody_can_lock_a_colleague_out_from_elsewhere(client):
+    fail_until_locked(client, address=ELSEWHERE)
+    assert attempt(client, HELEN, DEMO_PASSWORD, ELSEWHERE).status_code == 429
+    # Helen at her own desk, and a colleague at the locked-out address, still sign in.
+    assert attempt(client, HELEN, DEMO_PASSWORD, OFFICE).status_code == 302
+    client.post("/accounts/logout/")
+    other = demo.email_for("Michael", "Okafor")
+    assert attempt(client, other, DEMO_PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_the_lockout_ends_after_the_cool_off(client):
+    fail_until_locked(client)
+    later = timezone.now() + settings.AXES_COOLOFF_TIME + datetime.timedelta(seconds=5)
+    patches = travel_to(later)
+    try:
+        assert attempt(client, HELEN, DEMO_PASSWORD).status_code == 302
+    finally:
+        for patch in patches:
+            patch.stop()
+
+
+def test_failed_sign_ins_and_the_lockout_are_in_the_audit_trail(client):
+    fail_until_locked(client)
+    failures = AuditEvent.objects.filter(action="signin.failed")
+    assert failures.count() == settings.AXES_FAILURE_LIMIT
+    assert {e.client_address for e in failures} == {OFFICE}
+    assert {e.details["email"] for e in failures} == {HELEN}
+    locked = AuditEvent.objects.get(action="signin.locked_out")
+    assert locked.client_address == OFFICE
+    assert "not-the-password" not in str([e.details for e in AuditEvent.objects.all()])
+
+
+def test_a_session_ends_after_the_idle_period_but_not_while_in_use(client):
+    idle = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert idle == datetime.timedelta(minutes=30)
+    start = timezone.now()
+    assert attempt(client, HELEN, DEMO_PASSWORD).status_code == 302
+
+    patches = travel_to(start + idle - datetime.timedelta(minutes=1))
+    try:
+        assert client.get("/").status_code == 200  # in use: the idle timer starts again
+    finally:
+        for patch in patches:
+            patch.stop()
+    patches = travel_to(start + 2 * idle - datetime.timedelta(minutes=3))
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        for patch in patches:
+            patch.stop()
+    patches = travel_to(start + 3 * idle)
+    try:
+        response = client.get("/casework/cases/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    finally:
+        for patch in patches:
+            patch.stop()
+
+
+def test_session_and_csrf_cookies_are_not_readable_by_script(client):
+    response = attempt(client, HELEN, DEMO_PASSWORD)
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["httponly"] and session["samesite"] == "Lax"
+    assert settings.CSRF_COOKIE_HTTPONLY
