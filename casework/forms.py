@@ -532,10 +532,6 @@ class SignOffForm(forms.Form):
     )
 
 
-class IssueOutcomeForm(forms.Form):
-    confirm = forms.BooleanField(label="The signed-off outcome is being sent today")
-
-
 class AppealWindowForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("appeal", "Record an appeal received"), ("close", "Close: no appeal in time")],

@@ -1,3 +1,19 @@
 """Letters: preview, issue, download and delivery (mounted under casework/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import letters
+
+case = "cases/<str:reference>/letters/"
+
+urlpatterns: list = [
+    path(case, letters.LettersView.as_view(), name="letters"),
+    path(f"{case}new/<str:kind>/", letters.PrepareLetterView.as_view(), name="prepare_letter"),
+    path(f"{case}<int:letter_id>/", letters.LetterView.as_view(), name="letter"),
+    path(f"{case}<int:letter_id>/pdf/", letters.LetterPdfView.as_view(), name="letter_pdf"),
+    path(
+        f"{case}<int:letter_id>/deliver/",
+        letters.DeliverLetterView.as_view(),
+        name="deliver_letter",
+    ),
+]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 
 from casework import demo
 from casework.models import StaffMember, User
@@ -16,6 +17,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 DEMO_PASSWORD = settings.CASEWORK_DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_files(tmp_path_factory):
+    """Evidence and letters written by the tests go to a temporary folder, not var/media."""
+    location = tmp_path_factory.mktemp("media")
+    storages = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": location}},
+    }
+    # override_settings tells Django's storage registry to start afresh.
+    with override_settings(MEDIA_ROOT=location, STORAGES=storages):
+        yield location
 
 
 @pytest.fixture(scope="session")

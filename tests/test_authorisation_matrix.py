@@ -28,11 +28,13 @@ from casework.models import (
     Allegation,
     Case,
     EvidenceFile,
+    Letter,
+    LetterKind,
     Status,
     Suspension,
     User,
 )
-from casework.services import investigation, suspensions
+from casework.services import investigation, letters, suspensions
 from casework.services.evidence import add_evidence
 from workflows.flows import CaseFlow
 
@@ -77,6 +79,7 @@ class Scenario:
     evidence: EvidenceFile
     allegation: Allegation
     suspension: Suspension
+    letter: Letter
 
     def viewers(self, case: Case) -> set[str]:
         """Who may see a case: HR, the subject's headteacher, and those given a part in it;
@@ -134,6 +137,10 @@ def build_scenario() -> Scenario:
         by=walk.hr(),
     )
 
+    letter = letters.issue_letter(
+        case=main, by=walk.hr(), kind=LetterKind.APPEAL_INVITATION, inputs={}
+    )
+
     safeguarding = walk.case_at(Status.ON_HOLD_EXTERNAL, **who)
     returned = walk.case_at(Status.RETURNED_TO_CHAIR, **who)
     withdrawn = walk.case_at(Status.WITHDRAWN, **who)
@@ -145,6 +152,7 @@ def build_scenario() -> Scenario:
         evidence=evidence,
         allegation=main.allegations.first(),
         suspension=suspension,
+        letter=letter,
     )
 
 
@@ -166,6 +174,7 @@ def fixed(*keys: str) -> Callable[[Scenario], set[str]]:
 
 NO_KWARGS = lambda scenario: {}  # noqa: E731
 MAIN = lambda scenario: {"reference": scenario.main.reference}  # noqa: E731
+LETTER = lambda s: {"reference": s.main.reference, "letter_id": s.letter.pk}  # noqa: E731
 PUBLIC = Rule(NO_KWARGS, fixed(*EVERYONE))
 SIGNED_IN = Rule(NO_KWARGS, fixed(*STAFF, SUPERUSER))
 WORKFORCE = Rule(NO_KWARGS, fixed(*STAFF))
@@ -235,6 +244,14 @@ RULES: dict[str, Rule] = {
     ),
     "casework:reschedule_hearing": case_rule(only=HR),
     "casework:replace_investigator": case_rule(only=HR),
+    # Letters: read by whoever may see the case; prepared, issued and delivered by HR
+    "casework:letters": case_rule(),
+    "casework:letter": case_rule(LETTER),
+    "casework:letter_pdf": case_rule(LETTER),
+    "casework:prepare_letter": case_rule(
+        lambda s: {"reference": s.main.reference, "kind": "appeal_invitation"}, only=HR
+    ),
+    "casework:deliver_letter": case_rule(LETTER, only=HR),
     # Tasks: inbox, queue and archive for anyone with a casework role
     "workflow:index": CASEWORK_ROLES,
     "workflow:inbox": CASEWORK_ROLES,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from casework import forms, selectors
+from casework.letters import kinds as letter_kinds
 from casework.services import (
     appeals,
     hearings,
@@ -21,6 +22,7 @@ from casework.services import (
 )
 from casework.views.base import ServiceFormView
 from casework.views.cases import arrangement_from
+from casework.views.letters import LetterDraftMixin
 
 
 class TaskView(ServiceFormView):
@@ -147,13 +149,27 @@ class ArrangeHearingView(TaskView):
         )
 
 
-class IssueOutcomeView(TaskView):
-    form_class = forms.IssueOutcomeForm
-    intro = "The appeal window and any warning's live period start today."
-    submit_label = "Issue the outcome"
+class IssueOutcomeView(LetterDraftMixin, TaskView):
+    """HR reads the outcome letter in draft, then issues it. Issuing the letter issues the
+    outcome in the same transaction (casework.services.letters.issue_letter)."""
 
-    def perform(self, form):
-        outcomes.issue_outcome(case=self.case, by=self.request.user)
+    template_name = "workflows/issue_outcome.html"
+    intro = (
+        "Read the outcome letter. Issuing it issues the outcome: the appeal window and any "
+        "warning's live period start today."
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        self.spec = letter_kinds.outcome_kind_for(request.activation.process.case)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sign_off"] = letter_kinds.latest_sign_off(self.case)
+        return context
+
+    def issued_url(self, letter):
+        return self.get_success_url()
 
 
 class AppealWindowView(TaskView):

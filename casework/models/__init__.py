@@ -32,6 +32,7 @@ from .investigation import (
     Recommendation,
     WitnessStatement,
 )
+from .letters import DeliveryMethod, Letter, LetterDelivery, LetterKind
 from .people import (
     SCHOOL_ROLES,
     TRUST_WIDE_ROLES,
@@ -70,6 +71,7 @@ __all__ = [
     "Clause",
     "ClosureDay",
     "CompanionKind",
+    "DeliveryMethod",
     "EvidenceFile",
     "Finding",
     "Hearing",
@@ -77,6 +79,9 @@ __all__ = [
     "InvestigationReport",
     "LadoOutcome",
     "LadoReferral",
+    "Letter",
+    "LetterDelivery",
+    "LetterKind",
     "LowLevelConcern",
     "Platform",
     "Policy",

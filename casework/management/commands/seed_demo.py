@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from casework import demo, demo_cases
+from casework.letters import demo as demo_letters
 from casework.models import Case, Policy, RoleAssignment, School, StaffMember, Status, Trust, User
 
 # (stage, who the concern is about and who raised it): spread across the three schools.
@@ -84,13 +85,15 @@ class Command(BaseCommand):
             call_command("load_policy", stdout=self.stdout)
         with transaction.atomic():
             people = self.seed_people()
-        created = 0
+        created = letters = 0
         if not without_cases:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
                 created = self.seed_cases()
+                # One issued PDF of every letter kind (first run only).
+                letters = demo_letters.seed()
         self.stdout.write(
             f"Demo data ready: {School.objects.count()} schools, {len(people)} staff, "
-            f"{created} new case(s) ({Case.objects.count()} in all). "
+            f"{created} new case(s) ({Case.objects.count()} in all), {letters} new letter(s). "
             f"Every demo sign-in uses the password {settings.CASEWORK_DEMO_PASSWORD!r}."
         )
 
