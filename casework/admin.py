@@ -7,6 +7,9 @@ Every case opened here is recorded in the audit trail like a view of the case pa
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from viewflow.workflow.admin import ProcessAdmin as ViewflowProcessAdmin
+from viewflow.workflow.admin import TaskAdmin as ViewflowTaskAdmin
+from viewflow.workflow.models import Process, Task
 
 from . import audit
 from .models import (
@@ -196,3 +199,31 @@ for model in (
     LowLevelConcern,
 ):
     admin.site.register(model, CasePartAdmin)
+
+
+class ReadOnlyWorkflowMixin:
+    """A case's workflow follows its status; nobody edits or deletes it here, not even a
+    superuser: that would leave the case and its tasks disagreeing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyProcessAdmin(ReadOnlyWorkflowMixin, ViewflowProcessAdmin):
+    pass
+
+
+class ReadOnlyTaskAdmin(ReadOnlyWorkflowMixin, ViewflowTaskAdmin):
+    pass
+
+
+for _model, _admin in ((Process, ReadOnlyProcessAdmin), (Task, ReadOnlyTaskAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

@@ -298,9 +298,13 @@ class StatementForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["witness"].queryset = StaffMember.objects.exclude(
-            pk__in=conflicted_ids(case) - set(case.witnesses.values_list("pk", flat=True))
-        ).select_related("school")
+        self.fields["witness"].queryset = (
+            StaffMember.objects.exclude(
+                pk__in=conflicted_ids(case) - set(case.witnesses.values_list("pk", flat=True))
+            )
+            .exclude(left_on__lte=timezone.localdate())
+            .select_related("school")
+        )
 
 
 class EvidenceForm(forms.Form):
@@ -359,6 +363,8 @@ class ArrangementForm(forms.Form):
             case.appeal_chair_id if not appeal else None,
             case.hearing_chair_id if appeal else None,
         }
+        if appeal:  # nobody previously involved hears the appeal (Acas Code para 27)
+            excluded |= set(case.sign_offs.values_list("signed_by_id", flat=True))
         self.fields["chair"].queryset = people_with_roles(
             [Role.HEADTEACHER, Role.TRUST_EXECUTIVE], case=case
         ).exclude(pk__in=[pk for pk in excluded if pk])
@@ -390,14 +396,17 @@ class AcknowledgeForm(forms.Form):
     pass
 
 
+DPO_CONFIRMATION = forms.BooleanField(
+    required=False,
+    label="The Data Protection Officer has been told of a possible personal data breach",
+    help_text="The DPO decides on reporting to the ICO within 72 hours.",
+)
+
+
 class TriageForm(forms.Form):
     decision = forms.ChoiceField(choices=(), widget=forms.RadioSelect)
     reasons = reasons_field()
-    dpo_informed = forms.BooleanField(
-        required=False,
-        label="The Data Protection Officer has been told of a possible personal data breach",
-        help_text="The DPO decides on reporting to the ICO within 72 hours.",
-    )
+    dpo_informed = DPO_CONFIRMATION
 
     def __init__(self, *args, case, **kwargs):
         from .services.triage import TriageDecision
@@ -411,12 +420,15 @@ class TriageForm(forms.Form):
 class SafeguardingReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=(), widget=forms.RadioSelect)
     reasons = reasons_field(help_text="Part of the safeguarding record.")
+    dpo_informed = DPO_CONFIRMATION
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         from .services.safeguarding import SafeguardingDecision
 
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = SafeguardingDecision.choices
+        if not case.data_protection or case.dpo_informed_at:
+            del self.fields["dpo_informed"]
 
 
 class LadoReferralForm(forms.Form):

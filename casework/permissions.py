@@ -175,6 +175,14 @@ def may_decide_appeal(case: Case, user: User | None) -> bool:
     return _acts_for_case(user, case) is not None and _is(user, case.appeal_chair_id)
 
 
+def may_add_evidence(case: Case, user: User | None) -> bool:
+    """HR while the case is open; the investigating officer only during the investigation
+    (afterwards their view of the case is read-only)."""
+    if not case.is_open:
+        return False
+    return may_manage_case(case, user) or may_record_investigation(case, user)
+
+
 def may_open_investigation(case: Case, user: User | None) -> bool:
     """From triage HR decides; from a safeguarding review, the case's DSL."""
     if case.status == "safeguarding_review":
@@ -182,9 +190,15 @@ def may_open_investigation(case: Case, user: User | None) -> bool:
     return may_manage_case(case, user)
 
 
+def may_record_investigation(case: Case, user: User | None) -> bool:
+    """The investigating officer records meetings and statements during the investigation;
+    afterwards their view of the case is read-only."""
+    return case.status == "investigation" and may_investigate(case, user)
+
+
 def may_add_allegations(case: Case, user: User | None) -> bool:
     """HR frames allegations; the investigating officer may add what the evidence shows."""
-    return may_manage_case(case, user) or may_investigate(case, user)
+    return may_manage_case(case, user) or may_record_investigation(case, user)
 
 
 def may_see_low_level_log(user: User | None) -> bool:

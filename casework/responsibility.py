@@ -64,7 +64,17 @@ def choose_signing_authority(case: Case) -> StaffMember:
     Too close means the subject, reporter, a witness, the investigating officer or the chair
     whose decision is being signed off.
     """
-    excluding = conflicted_ids(case) | {case.investigating_officer_id, case.hearing_chair_id}
+    signer = _free_to_sign_off(case, chair_id=case.hearing_chair_id)
+    if signer is None:
+        raise RuleBroken(
+            "Nobody free of a conflict can sign off this outcome: the headteacher and every "
+            "trust executive are involved in the case. Add a trust executive in the admin."
+        )
+    return signer
+
+
+def _free_to_sign_off(case: Case, *, chair_id: int | None) -> StaffMember | None:
+    excluding = conflicted_ids(case) | {case.investigating_officer_id, chair_id}
     for candidates in (
         _holders(Role.HEADTEACHER, school_id=case.school_id),
         _holders(Role.TRUST_EXECUTIVE),
@@ -72,10 +82,7 @@ def choose_signing_authority(case: Case) -> StaffMember:
         eligible = _eligible(candidates, excluding=excluding)
         if eligible:
             return eligible[0]
-    raise RuleBroken(
-        "Nobody free of a conflict can sign off this outcome: the headteacher and every "
-        "trust executive are involved in the case. Add a trust executive in the admin."
-    )
+    return None
 
 
 def signing_role_title(case: Case, person: StaffMember) -> str:
@@ -124,6 +131,13 @@ def ensure_may_chair(case: Case, person: StaffMember) -> None:
         },
     )
     _ensure_can_sign_in(person, "hearing chair")
+    # Found now, not after the hearing: the chair's decision must have someone to sign it off.
+    if _free_to_sign_off(case, chair_id=person.pk) is None:
+        raise RuleBroken(
+            f"If {person.full_name} chairs, nobody free of a conflict is left to sign off the "
+            "outcome: the headteacher and every trust executive would be involved. Choose "
+            "another chair, such as a headteacher from another school."
+        )
 
 
 def ensure_may_chair_appeal(case: Case, person: StaffMember) -> None:

@@ -241,19 +241,13 @@ def register(
 ) -> QuerySet[Case]:
     """The case register: the person's visible cases, filtered."""
     cases = cases_visible_to(user).select_related("school", "subject")
-    if q:
-        q = q.strip()
+    for word in q.split():
+        # Every word must match: "Daniel Shaw" finds Daniel Shaw, "SM-2026-0004" its case.
         cases = cases.filter(
-            Q(reference__iexact=q)
-            | Q(reference__icontains=q)
-            | Q(subject__first_name__icontains=q)
-            | Q(subject__last_name__icontains=q)
-            | Q(reporter__last_name__icontains=q)
+            Q(reference__icontains=word)
+            | Q(subject__first_name__icontains=word)
+            | Q(subject__last_name__icontains=word)
         )
-        for word in q.split()[1:]:
-            cases = cases.filter(
-                Q(subject__first_name__icontains=word) | Q(subject__last_name__icontains=word)
-            )
     if status == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif status:

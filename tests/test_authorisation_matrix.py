@@ -73,6 +73,7 @@ class Scenario:
     """The objects the URLs are filled in with."""
 
     main: Case  # at the appeal hearing: every part of the procedure has happened
+    investigating: Case  # the investigating officer at work
     safeguarding: Case  # with the LADO, resumed by HR
     returned: Case  # returned to the chair
     withdrawn: Case
@@ -141,11 +142,13 @@ def build_scenario() -> Scenario:
         case=main, by=walk.hr(), kind=LetterKind.APPEAL_INVITATION, inputs={}
     )
 
+    investigating = walk.case_at(Status.INVESTIGATION, **who)
     safeguarding = walk.case_at(Status.ON_HOLD_EXTERNAL, **who)
     returned = walk.case_at(Status.RETURNED_TO_CHAIR, **who)
     withdrawn = walk.case_at(Status.WITHDRAWN, **who)
     return Scenario(
         main=main,
+        investigating=investigating,
         safeguarding=safeguarding,
         returned=returned,
         withdrawn=withdrawn,
@@ -181,14 +184,18 @@ WORKFORCE = Rule(NO_KWARGS, fixed(*STAFF))
 CASEWORK_ROLES = Rule(NO_KWARGS, fixed(*ROLE_HOLDERS))
 
 
-def case_rule(kwargs=MAIN, *, only: set[str] | None = None) -> Rule:
-    """A page about the main case: its viewers, narrowed to ``only`` for actions."""
+def case_rule(kwargs=MAIN, *, only: set[str] | None = None, case: str = "main") -> Rule:
+    """A page about one of the scenario's cases: its viewers, narrowed to ``only`` for
+    actions."""
 
     def allowed(scenario: Scenario) -> set[str]:
-        viewers = scenario.viewers(scenario.main)
+        viewers = scenario.viewers(getattr(scenario, case))
         return viewers if only is None else viewers & only
 
     return Rule(kwargs, allowed)
+
+
+INVESTIGATING = lambda scenario: {"reference": scenario.investigating.reference}  # noqa: E731
 
 
 RULES: dict[str, Rule] = {
@@ -222,16 +229,18 @@ RULES: dict[str, Rule] = {
     "casework:evidence": case_rule(
         lambda s: {"reference": s.main.reference, "evidence_id": s.evidence.pk}
     ),
-    "casework:add_evidence": case_rule(only=HR | {"io"}),
-    "casework:add_allegation": case_rule(only=HR | {"io"}),
+    # The investigating officer adds to the case during the investigation only; after it,
+    # their view of the case is read-only.
+    "casework:add_evidence": case_rule(INVESTIGATING, only=HR | {"io"}, case="investigating"),
+    "casework:add_allegation": case_rule(INVESTIGATING, only=HR | {"io"}, case="investigating"),
     "casework:amend_allegation": case_rule(
-        lambda s: {"reference": s.main.reference, "allegation": s.allegation.pk}, only=HR | {"io"}
+        lambda s: {"reference": s.main.reference, "allegation": s.allegation.pk}, only=HR
     ),
     "casework:remove_allegation": case_rule(
-        lambda s: {"reference": s.main.reference, "allegation": s.allegation.pk}, only=HR | {"io"}
+        lambda s: {"reference": s.main.reference, "allegation": s.allegation.pk}, only=HR
     ),
-    "casework:add_meeting": case_rule(only={"io"}),
-    "casework:add_statement": case_rule(only={"io"}),
+    "casework:add_meeting": case_rule(INVESTIGATING, only={"io"}, case="investigating"),
+    "casework:add_statement": case_rule(INVESTIGATING, only={"io"}, case="investigating"),
     "casework:withdraw": case_rule(only=HR),
     "casework:pause": case_rule(only=HR),
     "casework:resignation": case_rule(only=HR),

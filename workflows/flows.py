@@ -13,11 +13,16 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.exceptions import FlowRuntimeError
 
 from casework import permissions
+from casework.errors import RuleBroken
 from casework.models import CLOSED_STATUSES, Status
 
 from . import views
 from .models import CaseProcess
 from .nodes import CaseEnd, CaseStart, CaseTask, StatusIs, StatusRoute
+
+
+def _may_sign_in(person) -> bool:
+    return person.user_id is not None and person.user.is_active and not person.has_left
 
 
 class CaseFlow(flow.Flow):
@@ -29,7 +34,11 @@ class CaseFlow(flow.Flow):
     process_class = CaseProcess
     process_title = _("Case")
     process_summary_template = "Case {{ process.case.reference }}"
-    lock_impl = lock.select_for_update_lock
+    # viewflow's select-for-update lock on the process row. Waiting for the row (rather
+    # than NOWAIT and retrying) matters: a refused NOWAIT inside a service's transaction
+    # would leave that transaction aborted on PostgreSQL. Services take this lock first,
+    # then the case row, always in that order.
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
 
     start = CaseStart(this.attach_case).Next(this.route)
 
@@ -181,16 +190,27 @@ class CaseFlow(flow.Flow):
         return activation.process
 
     def hr_case_manager(self, activation):
-        """The case's HR case manager; before one takes it on, the shared HR queue.
+        """The case's HR case manager; before one takes it on (or once they are too close,
+        e.g. a witness), the shared HR queue.
 
         A concern about a member of the HR team never waits in the shared queue, where
         they would see it: it goes straight to a colleague.
         """
         case = activation.process.case
-        if case.case_manager_id and case.case_manager.user_id:
-            return case.case_manager.user
+        too_close = permissions.conflicted_ids(case)
+        manager = case.case_manager
+        if manager is not None and manager.pk not in too_close and _may_sign_in(manager):
+            return manager.user
         if permissions.is_hr_person(case.subject):
-            return permissions.first_hr_user(excluding=permissions.conflicted_ids(case))
+            colleague = permissions.first_hr_user(excluding=too_close)
+            if colleague is None:
+                # Never the shared queue, where the subject would see it.
+                raise RuleBroken(
+                    "Every HR case manager is involved in this case, so nobody in HR can take "
+                    "its next step. Ask the trust executive to add another HR case manager. "
+                    "Nothing was changed."
+                )
+            return colleague
         return None
 
     def safeguarding_lead(self, activation):

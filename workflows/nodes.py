@@ -7,6 +7,7 @@ line (see workflows.engine).
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import get_resolver, path
 from viewflow.workflow import flow
@@ -109,6 +110,13 @@ class CaseTask(NeedToKnow, flow.View):
 
     def can_execute(self, user, task):
         ensure_may_know_of(user, task)
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED):
+            # Done twice (a double click, two tabs) or overtaken: say so in words, where
+            # viewflow would report its own state machine's refusal.
+            raise PermissionDenied(
+                "This task is no longer waiting: it has been done, or the case has moved on. "
+                "Open the case to see where it is now."
+            )
         return super().can_execute(user, task)
 
     def can_assign(self, user, task):

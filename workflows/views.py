@@ -220,6 +220,7 @@ class SafeguardingReviewView(TaskView):
             by=self.request.user,
             decision=form.cleaned_data["decision"],
             reasons=form.cleaned_data["reasons"],
+            dpo_informed=form.cleaned_data.get("dpo_informed", False),
         )
 
 

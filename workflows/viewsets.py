@@ -5,11 +5,13 @@ the flow's view permission. Casework's register and case page filter by need to 
 those addresses lead there instead; the inbox, queue, archive and task pages stay.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.views import View
 from django.views.generic import RedirectView
+from viewflow import viewprop
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
 
@@ -51,6 +53,21 @@ class InboxView(WorkflowInboxListView):
 
 class QueueView(WorkflowQueueListView):
     bulk_actions = ()
+
+    @viewprop
+    def queryset(self):
+        """The shared queue, less the cases this person is too close to (reporter, witness):
+        they may not know those cases are being worked on."""
+        person = permissions.person_of(self.request.user)
+        tasks = super().queryset
+        if person is None:
+            return tasks
+        too_close = (
+            Q(process__caseprocess__case__subject=person)
+            | Q(process__caseprocess__case__reporter=person)
+            | Q(process__caseprocess__case__witnesses=person)
+        )
+        return tasks.exclude(too_close)
 
 
 class TasksApp(WorkflowAppViewset):

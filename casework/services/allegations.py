@@ -6,7 +6,7 @@ from django.db.models import Max
 
 from casework import permissions
 from casework.errors import NotAllowed, RuleBroken
-from casework.models import Allegation, Case, Clause, Status, User
+from casework.models import RESUME_TO, Allegation, Case, Clause, Status, User
 
 from .cases import locked_case, note
 
@@ -27,12 +27,35 @@ FRAMING_STATUSES = frozenset(
 )
 
 
+def allegations_open(case: Case) -> bool:
+    """Whether the allegations may still change at the case's stage.
+
+    A case on hold counts as the stage it will resume at: one paused after its hearing
+    keeps the allegations that hearing decided.
+    """
+    if case.status == Status.ON_HOLD_EXTERNAL and case.paused_from:
+        return RESUME_TO[case.paused_from] in FRAMING_STATUSES
+    return case.status in FRAMING_STATUSES
+
+
+# Once an investigation is opened the case is always about at least one allegation (Acas
+# Code para 9: a hearing invitation sets out each allegation).
+INVESTIGATED = frozenset(
+    {
+        Status.APPOINTING_INVESTIGATOR,
+        Status.INVESTIGATION,
+        Status.INVESTIGATION_REPORT,
+        Status.HEARING_TO_ARRANGE,
+    }
+)
+
+
 def _ensure_may_frame(case: Case, by: User) -> None:
     if not permissions.may_add_allegations(case, by) and not permissions.may_review_safeguarding(
         case, by
     ):
         raise NotAllowed("Only the case manager, the DSL or the investigating officer may do this.")
-    if case.status not in FRAMING_STATUSES:
+    if not allegations_open(case):
         raise RuleBroken(
             "The allegations were fixed when the hearing was arranged and can no longer change."
         )
@@ -96,6 +119,11 @@ def remove_allegation(*, allegation: Allegation, by: User, why: str) -> None:
         if not why.strip():
             raise RuleBroken("Say why the allegation is being removed.")
         allegation = case.allegations.get(pk=allegation.pk)
+        if case.status in INVESTIGATED and case.allegations.count() == 1:
+            raise RuleBroken(
+                "This is the case's only allegation, and an investigation has been opened on "
+                "it. Add the right allegation first, or withdraw the case if nothing is alleged."
+            )
         note(
             case,
             by=by,

@@ -18,7 +18,7 @@ from casework.models import (
     User,
 )
 
-from .cases import advance, locked_case, workflow_sync
+from .cases import advance, ensure_possible, locked_case, workflow_sync
 from .hearings import (
     Arrangement,
     _check_arrangement,
@@ -32,6 +32,7 @@ from .outcomes import warning_expiry
 def lodge_appeal(*, case: Case, by: User, lodged_on: datetime.date, grounds: str) -> Appeal:
     """Record an appeal received in writing, with grounds, within the window."""
     with locked_case(case) as case:
+        ensure_possible(case, "lodge_appeal")  # one appeal per case, and only once issued
         if not grounds.strip():
             raise RuleBroken("Record the grounds of appeal as the appellant gave them.")
         if lodged_on > timezone.localdate():
@@ -84,6 +85,7 @@ def decide_appeal(
 ) -> Case:
     """The appeal chair's decision is final; a sanction can be reduced, never increased."""
     with locked_case(case) as case:
+        ensure_possible(case, "decide_appeal")
         appeal = case.appeal
         if not reasons.strip():
             raise RuleBroken("Give the reasons for the appeal decision.")

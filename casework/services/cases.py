@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -53,11 +54,7 @@ def advance(
     """
     method = getattr(case, transition)
     source = case.status
-    if not can_proceed(method):
-        raise CaseMoved(
-            f"This case is at “{case.get_status_display()}”, where that step is not possible "
-            "(someone may have moved it on). Nothing was changed."
-        )
+    ensure_possible(case, transition)
     if by is not None and not has_transition_perm(method, by):
         raise NotAllowed("You are not the person who may take this step in this case.")
     method(**arguments)
@@ -90,6 +87,29 @@ def advance(
     )
     if case.status in CLOSED_STATUSES:
         _end_suspensions(case, by=by)
+
+
+def ensure_possible(case: Case, transition: str) -> None:
+    """Refuse a step the case's status does not allow, before anything is written for it."""
+    if not can_proceed(getattr(case, transition)):
+        _moved_on(case)
+
+
+def ensure_at(case: Case, status: Status) -> None:
+    """Refuse a decision taken at the wrong stage, even one whose transition is shared.
+
+    Closing as "no case to answer", for instance, follows triage and the investigation
+    report alike; each decision belongs to its own stage and carries that stage's checks.
+    """
+    if case.status != status:
+        _moved_on(case)
+
+
+def _moved_on(case: Case) -> NoReturn:
+    raise CaseMoved(
+        f"This case is at “{case.get_status_display()}”, where that step is not possible "
+        "(someone may have moved it on). Nothing was changed."
+    )
 
 
 def _end_suspensions(case: Case, *, by: User | None) -> None:

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from casework import deadlines, notifications, responsibility
+from casework import deadlines, notifications, permissions, responsibility
 from casework.errors import RuleBroken
 from casework.evidence import CheckedFile
 from casework.models import (
@@ -92,6 +92,14 @@ def _check(concern: Concern, *, reporter: StaffMember, policy: Policy) -> None:
     if concern.subject.has_left:
         raise RuleBroken(
             f"{concern.subject.full_name} no longer works for the trust. Speak to HR directly."
+        )
+    if permissions.is_hr_person(concern.subject) and (
+        permissions.first_hr_user(excluding={concern.subject.pk, reporter.pk}) is None
+    ):
+        # A concern about HR goes to a colleague in HR, never to the shared queue.
+        raise RuleBroken(
+            "Nobody else in HR can take on a concern about this person. Raise it with the "
+            "trust executive directly. Nothing was stored."
         )
     if concern.seen_on > today:
         raise RuleBroken("The date it was seen cannot be in the future.")

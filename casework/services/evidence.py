@@ -10,6 +10,11 @@ from casework.storage import FileSaver, files_removed_on_failure
 
 from .cases import locked_case, note
 
+EVIDENCE_REFUSAL = (
+    "Only the case manager, or the investigating officer during the investigation, may add "
+    "evidence."
+)
+
 
 def attach_evidence(
     *, case: Case, checked: CheckedFile, by: User, saver: FileSaver, description: str = ""
@@ -40,12 +45,13 @@ def attach_evidence(
 def add_evidence(
     *, case: Case, checked: CheckedFile, by: User, description: str = ""
 ) -> EvidenceFile:
-    """HR or the investigating officer adds evidence while the case is open."""
+    """HR adds evidence while the case is open; the investigating officer, during the
+    investigation."""
     with files_removed_on_failure() as saver, locked_case(case) as case:
-        if not (permissions.may_manage_case(case, by) or permissions.may_investigate(case, by)):
-            raise NotAllowed("Only the case manager or the investigating officer may add evidence.")
         if not case.is_open:
             raise RuleBroken("This case is closed; its evidence can no longer change.")
+        if not permissions.may_add_evidence(case, by):
+            raise NotAllowed(EVIDENCE_REFUSAL)
         return attach_evidence(
             case=case, checked=checked, by=by, saver=saver, description=description
         )

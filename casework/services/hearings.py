@@ -24,6 +24,7 @@ from casework.models import (
 )
 from casework.workdays import Calendar, procedure
 
+from .allegations import ensure_allegations_framed
 from .cases import advance, locked_case, workflow_sync
 
 
@@ -92,6 +93,7 @@ def current_hearing(case: Case, kind: str = Hearing.Kind.DISCIPLINARY) -> Hearin
 
 def schedule_hearing(*, case: Case, by: User, arrangement: Arrangement) -> Hearing:
     with locked_case(case) as case:
+        ensure_allegations_framed(case)  # the invitation sets out each one (Acas para 9)
         _check_arrangement(arrangement)
         responsibility.ensure_may_chair(case, arrangement.chair)
         check_notice(case, arrangement)

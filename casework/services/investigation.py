@@ -21,7 +21,7 @@ from casework.models import (
     WitnessStatement,
 )
 
-from .cases import advance, locked_case, note, workflow_sync
+from .cases import advance, ensure_at, locked_case, note, workflow_sync
 
 
 def appoint_investigating_officer(
@@ -31,6 +31,9 @@ def appoint_investigating_officer(
         if not terms_of_reference.strip():
             raise RuleBroken("Set the terms of reference: what the investigation must establish.")
         responsibility.ensure_may_investigate(case, officer)
+        if case.case_manager_id is None:
+            # Opened by the DSL from a safeguarding review: HR takes the case on here.
+            case.case_manager = permissions.person_of(by)
         case.investigating_officer = officer
         case.terms_of_reference = terms_of_reference.strip()
         advance(
@@ -207,6 +210,7 @@ class ReportDecision(models.TextChoices):
 def decide_on_report(*, case: Case, by: User, decision: str, reasons: str) -> Case:
     """HR decides on the investigating officer's report."""
     with locked_case(case) as case:
+        ensure_at(case, Status.INVESTIGATION_REPORT)
         why = reasons.strip()
         if not why:
             raise RuleBroken("Give the reasons for the decision.")

@@ -11,7 +11,7 @@ from casework.errors import RuleBroken
 from casework.models import Case, Sanction, Status, User
 from casework.workdays import Calendar, procedure
 
-from .cases import advance, locked_case, workflow_sync
+from .cases import advance, ensure_possible, locked_case, workflow_sync
 
 
 def warning_expiry(sanction: str, effective_on: datetime.date) -> datetime.date | None:
@@ -37,10 +37,11 @@ def issue_outcome(*, case: Case, by: User, issued_on: datetime.date | None = Non
         issued_on = issued_on or timezone.localdate()
         if issued_on != timezone.localdate():
             raise RuleBroken("An outcome is issued on the day it is sent.")
-        if case.status != Status.SIGNED_OFF or not case.sign_offs.filter(approved=True).exists():
+        if not case.sign_offs.filter(approved=True).exists():
             raise RuleBroken(
                 "The outcome cannot be issued before the headteacher has signed it off."
             )
+        ensure_possible(case, "issue_outcome")  # e.g. it has been issued already
         case.outcome_issued_on = issued_on
         case.sanction_effective_on = issued_on
         case.warning_expires_on = warning_expiry(case.sanction, issued_on)
@@ -66,8 +67,9 @@ def close_after_appeal_window(
 ) -> Case:
     """No appeal arrived in time: the outcome is final. ``by`` None is the daily job."""
     with locked_case(case) as case:
+        ensure_possible(case, "close_after_appeal_window")
         today = today or timezone.localdate()
-        if case.appeal_deadline is None or today <= case.appeal_deadline:
+        if today <= case.appeal_deadline:
             raise RuleBroken(
                 f"The appeal window is open until {case.appeal_deadline:%d %B %Y}; the case "
                 "closes after that if no appeal is lodged."

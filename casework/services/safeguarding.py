@@ -7,7 +7,7 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-from casework import deadlines
+from casework import deadlines, permissions
 from casework.errors import RuleBroken
 from casework.models import (
     AFTER_EXTERNAL_DECISION,
@@ -21,7 +21,8 @@ from casework.models import (
 )
 
 from .allegations import ensure_allegations_framed
-from .cases import advance, locked_case, note, workflow_sync
+from .cases import advance, ensure_at, ensure_possible, locked_case, note, workflow_sync
+from .triage import record_dpo_told
 
 
 class SafeguardingDecision(models.TextChoices):
@@ -31,16 +32,21 @@ class SafeguardingDecision(models.TextChoices):
     NOT_SAFEGUARDING = "not_safeguarding", "Not a safeguarding matter: back to HR triage"
 
 
-def review_safeguarding_concern(*, case: Case, by: User, decision: str, reasons: str) -> Case:
+def review_safeguarding_concern(
+    *, case: Case, by: User, decision: str, reasons: str, dpo_informed: bool = False
+) -> Case:
     """The DSL decides whether the harm threshold is met.
 
     KCSIE: the case manager must not interview the subject, the child or witnesses before
     the LADO is consulted, so a referral puts the internal process on hold.
     """
     with locked_case(case) as case:
+        ensure_at(case, Status.SAFEGUARDING_REVIEW)
         why = reasons.strip()
         if not why:
             raise RuleBroken("Give your reasons: they are part of the safeguarding record.")
+        if decision != SafeguardingDecision.NOT_SAFEGUARDING:  # back at triage, HR confirms it
+            record_dpo_told(case, confirmed=dpo_informed)
         if decision == SafeguardingDecision.REFER_TO_LADO:
             LadoReferral.objects.update_or_create(
                 case=case,
@@ -89,6 +95,7 @@ def record_lado_referral(
 ) -> Case:
     """The referral is made: the internal process waits for the LADO and police."""
     with locked_case(case) as case:
+        ensure_possible(case, "hold_for_lado")
         if referred_on > timezone.localdate():
             raise RuleBroken("The referral date cannot be in the future.")
         if referred_on < timezone.localtime(case.raised_at).date():
@@ -131,6 +138,7 @@ def resume_after_hold(
     After a LADO referral, HR records the LADO's outcome and chooses what happens next.
     """
     with locked_case(case) as case:
+        ensure_possible(case, "resume")
         why = notes.strip()
         if not why:
             raise RuleBroken("Say who allowed the internal process to go on, and when.")
@@ -159,6 +167,10 @@ def resume_after_hold(
                 case.closure_reason = why
         case.paused_from = ""
         case.hold_reason = ""
+        if case.case_manager_id is None:
+            # A concern that went straight to the DSL reaches HR here for the first time:
+            # whoever takes it on from the queue runs it from now on, as at triage.
+            case.case_manager = permissions.person_of(by)
         advance(
             case,
             "resume",

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from casework import permissions
 from casework.errors import RuleBroken
-from casework.models import Case, User
+from casework.models import Case, Status, User
 
 from .allegations import ensure_allegations_framed
-from .cases import advance, locked_case, workflow_sync
+from .cases import advance, ensure_at, locked_case, workflow_sync
 from .concerns import hand_to_safeguarding_lead
 
 
@@ -19,6 +19,19 @@ class TriageDecision(models.TextChoices):
     INFORMAL = "informal", "Informal management advice"
     SAFEGUARDING = "safeguarding", "Safeguarding route: refer to the DSL"
     INVESTIGATION = "investigation", "Formal investigation"
+
+
+def record_dpo_told(case: Case, *, confirmed: bool) -> None:
+    """A possible personal data breach must be with the Data Protection Officer, who decides
+    on reporting to the ICO within 72 hours, before anyone decides what happens to it."""
+    if not case.data_protection or case.dpo_informed_at is not None:
+        return
+    if not confirmed:
+        raise RuleBroken(
+            "This may be a personal data breach: tell the Data Protection Officer (who "
+            "decides on reporting to the ICO within 72 hours) and confirm it here."
+        )
+    case.dpo_informed_at = timezone.now()
 
 
 def acknowledge_concern(*, case: Case, by: User) -> Case:
@@ -40,15 +53,10 @@ def triage_concern(
 ) -> Case:
     """Record the triage decision. A possible data breach must first be with the DPO."""
     with locked_case(case) as case:
+        ensure_at(case, Status.TRIAGE)
         if not reasons.strip():
             raise RuleBroken("Give the reasons for the triage decision.")
-        if case.data_protection and case.dpo_informed_at is None:
-            if not dpo_informed:
-                raise RuleBroken(
-                    "This may be a personal data breach: tell the Data Protection Officer "
-                    "(who decides on reporting to the ICO within 72 hours) and confirm it here."
-                )
-            case.dpo_informed_at = timezone.now()
+        record_dpo_told(case, confirmed=dpo_informed)
         if case.case_manager_id is None:
             case.case_manager = permissions.person_of(by)
         why = reasons.strip()

@@ -24,6 +24,7 @@ from casework.services import (
     safeguarding,
     suspensions,
 )
+from casework.services.evidence import EVIDENCE_REFUSAL
 from casework.services.hearings import Arrangement, current_hearing
 
 from .base import CaseFormView
@@ -88,7 +89,7 @@ class CaseDetailView(TemplateView):
             suspected_clauses=case.suspected_clauses.all(),
             links=[line for line in case.links.splitlines() if line.strip()],
             can_manage=manage,
-            can_frame=case.status in allegations.FRAMING_STATUSES
+            can_frame=allegations.allegations_open(case)
             and (
                 permissions.may_add_allegations(case, user)
                 or permissions.may_review_safeguarding(case, user)
@@ -334,10 +335,10 @@ class ReplaceInvestigatorView(ManagerActionView):
 
 
 class InvestigatorActionView(CaseFormView):
-    refusal = "Only the investigating officer may record the investigation."
+    refusal = "Only the investigating officer may record the investigation, while it is under way."
 
     def may_act(self):
-        return permissions.may_investigate(self.case, self.request.user)
+        return permissions.may_record_investigation(self.case, self.request.user)
 
 
 class RecordMeetingView(InvestigatorActionView):
@@ -385,13 +386,10 @@ class AddEvidenceView(CaseFormView):
     title = "Add evidence"
     submit_label = "Add the file"
     success_message = "Evidence added."
-    refusal = "Only the case manager or the investigating officer may add evidence."
+    refusal = EVIDENCE_REFUSAL
 
     def may_act(self):
-        user = self.request.user
-        return permissions.may_manage_case(self.case, user) or permissions.may_investigate(
-            self.case, user
-        )
+        return permissions.may_add_evidence(self.case, self.request.user)
 
     def perform(self, form):
         try:

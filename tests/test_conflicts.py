@@ -1,0 +1,496 @@
+"""Conflicts of interest: who may investigate, chair, hear an appeal, sign off and review.
+
+The investigating officer, the hearing chair and the appeal chair are three different
+people, none of them the subject, the reporter or a witness; a headteacher or DSL who is
+too close hands their part on; a concern about HR never waits where its subject would see it.
+"""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import selectors
+from casework.demo_cases import (
+    SAFEGUARDING,
+    arrangement,
+    case_at,
+    clause,
+    decide,
+    hr,
+    person,
+    raise_concern,
+)
+from casework.errors import NotAllowed, RuleBroken
+from casework.models import AuditEvent, Case, Role, RoleAssignment, School, Status
+from casework.services import (
+    allegations,
+    appeals,
+    concerns,
+    hearings,
+    investigation,
+    outcomes,
+    signoff,
+    triage,
+)
+from workflows import engine
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+def fresh(case: Case) -> Case:
+    return Case.objects.get(pk=case.pk)
+
+
+def footprint(case: Case) -> tuple:
+    case = fresh(case)
+    return (
+        case.status,
+        case.investigating_officer_id,
+        case.hearing_chair_id,
+        case.appeal_chair_id,
+        case.hearings.count(),
+        AuditEvent.objects.filter(case_id=case.pk).count(),
+        [(t.flow_task.name, t.owner_id) for t in engine.open_tasks(case)],
+    )
+
+
+def refused(case: Case, match: str, action) -> None:
+    before = footprint(case)
+    with pytest.raises(RuleBroken, match=match):
+        action()
+    assert footprint(case) == before
+
+
+def appoint(case: Case, officer: tuple[str, str]):
+    return lambda: investigation.appoint_investigating_officer(
+        case=case, by=hr(), officer=person(*officer), terms_of_reference="Establish the facts."
+    )
+
+
+def schedule(case: Case, chair: tuple[str, str]):
+    return lambda: hearings.schedule_hearing(
+        case=case, by=hr(), arrangement=arrangement(case, chair)
+    )
+
+
+def schedule_appeal(case: Case, chair: tuple[str, str]):
+    return lambda: appeals.schedule_appeal_hearing(
+        case=case, by=hr(), arrangement=arrangement(case, chair)
+    )
+
+
+def statement_from(case: Case, witness: tuple[str, str]):
+    return investigation.record_statement(
+        case=case,
+        by=case.investigating_officer.user,
+        taken_on=TODAY(),
+        statement="I saw the post and reported it to my line manager.",
+        witness=person(*witness),
+    )
+
+
+def task_owner(case: Case, name: str):
+    (task,) = engine.open_tasks(case)
+    assert task.flow_task.name == name
+    return task.owner
+
+
+# --- The investigating officer ------------------------------------------------------------
+
+
+def test_the_subject_cannot_investigate_their_own_case():
+    case = case_at(Status.APPOINTING_INVESTIGATOR, subject=("Emma", "Wright"))
+    refused(case, "Emma Wright is the subject of this case", appoint(case, ("Emma", "Wright")))
+
+
+def test_the_reporter_cannot_investigate():
+    case = case_at(Status.APPOINTING_INVESTIGATOR, reporter=("Emma", "Wright"))
+    refused(case, "Emma Wright raised this concern", appoint(case, ("Emma", "Wright")))
+
+
+def test_a_witness_cannot_take_over_the_investigation():
+    case = case_at(Status.INVESTIGATION)  # Emma Wright investigating
+    statement_from(case, ("Rachel", "Green"))
+    refused(
+        case,
+        "Rachel Green is a witness in this case",
+        lambda: investigation.replace_investigating_officer(
+            case=case, by=hr(), officer=person("Rachel", "Green"), reason="Emma is ill."
+        ),
+    )
+
+
+def test_only_someone_holding_the_investigating_officer_role_investigates():
+    case = case_at(Status.APPOINTING_INVESTIGATOR)
+    refused(
+        case,
+        "does not hold the investigating officer role",
+        appoint(case, ("Ben", "Taylor")),
+    )
+
+
+def test_the_investigating_officer_cannot_also_be_a_witness():
+    case = case_at(Status.INVESTIGATION)
+    refused(
+        case,
+        "Emma Wright is already the investigating officer",
+        lambda: statement_from(case, ("Emma", "Wright")),
+    )
+
+
+def test_the_appointment_form_offers_nobody_too_close(sign_in):
+    case = case_at(Status.APPOINTING_INVESTIGATOR, reporter=("Rachel", "Green"))
+    client = sign_in("Hannah", "Reid")
+    (task,) = engine.open_tasks(case)
+    execute = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    officers = client.get(execute).context["form"].fields["officer"].queryset
+    assert person("Emma", "Wright") in officers
+    assert person("Rachel", "Green") not in officers  # the reporter
+    response = client.post(
+        execute, {"officer": person("Rachel", "Green").pk, "terms_of_reference": "Facts."}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["officer"]
+    assert fresh(case).status == Status.APPOINTING_INVESTIGATOR
+
+
+# --- The hearing chair and the appeal chair ------------------------------------------------
+
+
+def test_the_investigating_officer_cannot_chair_the_hearing():
+    case = case_at(Status.APPOINTING_INVESTIGATOR)
+    appoint(case, ("Peter", "Quinn"))()  # a trust executive who also investigates
+    case = fresh(case)
+    investigation.submit_investigation_report(
+        case=case,
+        by=person("Peter", "Quinn").user,
+        summary="Made out.",
+        recommendation="hearing",
+        findings={a.pk: ("upheld", "Admitted.") for a in case.allegations.all()},
+    )
+    investigation.decide_on_report(case=case, by=hr(), decision="hearing", reasons="Serious.")
+    refused(
+        case,
+        "Peter Quinn is already the investigating officer in this case; the investigating "
+        "officer, hearing chair and appeal chair must be three different people",
+        schedule(case, ("Peter", "Quinn")),
+    )
+    schedule(case, ("Catherine", "Walsh"))()
+    assert fresh(case).hearing_chair == person("Catherine", "Walsh")
+
+
+def test_the_subject_or_reporter_cannot_chair_the_hearing():
+    about_head = case_at(Status.HEARING_TO_ARRANGE, subject=("Michael", "Okafor"))
+    refused(
+        about_head, "Michael Okafor is the subject", schedule(about_head, ("Michael", "Okafor"))
+    )
+    by_head = case_at(Status.HEARING_TO_ARRANGE, reporter=("Michael", "Okafor"))
+    refused(by_head, "Michael Okafor raised this concern", schedule(by_head, ("Michael", "Okafor")))
+
+
+def test_a_witness_cannot_chair_the_hearing_or_the_appeal():
+    case = case_at(Status.INVESTIGATION)
+    statement_from(case, ("Helen", "Carter"))  # another school's head saw the post
+    case = fresh(case)
+    investigation.submit_investigation_report(
+        case=case,
+        by=case.investigating_officer.user,
+        summary="Made out.",
+        recommendation="hearing",
+        findings={a.pk: ("upheld", "Admitted.") for a in case.allegations.all()},
+    )
+    investigation.decide_on_report(case=case, by=hr(), decision="hearing", reasons="Serious.")
+    refused(case, "Helen Carter is a witness in this case", schedule(case, ("Helen", "Carter")))
+
+
+def test_only_a_headteacher_or_trust_executive_chairs():
+    case = case_at(Status.HEARING_TO_ARRANGE)
+    refused(case, "a hearing is chaired by a headteacher", schedule(case, ("Rachel", "Green")))
+
+
+def test_the_hearing_chair_cannot_be_moved_to_the_investigating_officer():
+    case = case_at(Status.HEARING_SCHEDULED)  # Emma Wright investigated, Catherine Walsh chairs
+    plan = arrangement(case, ("Emma", "Wright"))
+    refused(
+        case,
+        "cannot chair a hearing",
+        lambda: hearings.reschedule_hearing(
+            case=case, by=hr(), arrangement=plan, reason="x", postponed_for_companion=False
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("chair", "message"),
+    [
+        (("Catherine", "Walsh"), "Catherine Walsh is already the hearing chair"),
+        (("Michael", "Okafor"), "Michael Okafor is already the person who signed off the outcome"),
+        (("Daniel", "Shaw"), "cannot chair an appeal"),
+    ],
+)
+def test_the_appeal_chair_was_not_previously_involved(chair, message):
+    case = case_at(Status.APPEAL_LODGED)
+    refused(case, message, schedule_appeal(case, chair))
+
+
+def test_the_investigating_officer_cannot_chair_the_appeal():
+    case = case_at(Status.APPOINTING_INVESTIGATOR)
+    appoint(case, ("Peter", "Quinn"))()
+    case = fresh(case)
+    investigation.submit_investigation_report(
+        case=case,
+        by=person("Peter", "Quinn").user,
+        summary="Made out.",
+        recommendation="hearing",
+        findings={a.pk: ("upheld", "Admitted.") for a in case.allegations.all()},
+    )
+    investigation.decide_on_report(case=case, by=hr(), decision="hearing", reasons="Serious.")
+    schedule(case, ("Catherine", "Walsh"))()
+    case = decide(fresh(case))
+    signoff.sign_off_outcome(case=case, by=case.signing_authority.user, approve=True)
+    outcomes.issue_outcome(case=case, by=hr())
+    appeals.lodge_appeal(case=case, by=hr(), lodged_on=TODAY(), grounds="Too harsh.")
+    refused(
+        case,
+        "Peter Quinn is already the investigating officer",
+        schedule_appeal(case, ("Peter", "Quinn")),
+    )
+    schedule_appeal(case, ("Anne-Marie", "Byrne"))()
+    case = fresh(case)
+    people = {case.investigating_officer_id, case.hearing_chair_id, case.appeal_chair_id}
+    assert len(people) == 3
+    assert not people & {case.subject_id, case.reporter_id}
+
+
+# --- The headteacher's sign-off -------------------------------------------------------------
+
+
+def test_a_headteacher_who_is_the_subject_hands_sign_off_to_the_trust_executive(sign_in):
+    case = case_at(
+        Status.HEARING_SCHEDULED, subject=("Helen", "Carter"), reporter=("Aisha", "Khan")
+    )
+    case = decide(case)
+    # Catherine Walsh chaired, so the other trust executive signs off.
+    assert case.signing_authority == person("Peter", "Quinn")
+    assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
+    case = signoff.sign_off_outcome(case=case, by=person("Peter", "Quinn").user, approve=True)
+    assert case.sign_offs.get().role_title == "Trust executive"
+    assert (
+        sign_in("Helen", "Carter").get(reverse("casework:case", args=[case.reference])).status_code
+        == 404
+    )
+
+
+def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_trust_executive():
+    case = case_at(Status.INVESTIGATION)
+    statement_from(case, ("Michael", "Okafor"))
+    case = fresh(case)
+    investigation.submit_investigation_report(
+        case=case,
+        by=case.investigating_officer.user,
+        summary="Made out.",
+        recommendation="hearing",
+        findings={a.pk: ("upheld", "Admitted.") for a in case.allegations.all()},
+    )
+    investigation.decide_on_report(case=case, by=hr(), decision="hearing", reasons="Serious.")
+    schedule(case, ("Catherine", "Walsh"))()
+    case = decide(fresh(case))
+    assert case.signing_authority == person("Peter", "Quinn")
+    assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
+    with pytest.raises(NotAllowed):
+        signoff.sign_off_outcome(case=case, by=person("Michael", "Okafor").user, approve=True)
+    assert fresh(case).status == Status.AWAITING_SIGN_OFF
+
+
+def test_a_headteacher_who_chaired_the_hearing_does_not_sign_off_their_own_decision():
+    case = case_at(Status.HEARING_TO_ARRANGE)
+    schedule(case, ("Michael", "Okafor"))()
+    case = decide(fresh(case))
+    assert case.signing_authority == person("Peter", "Quinn")
+    assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
+
+
+def test_a_chair_who_would_leave_nobody_to_sign_off_is_refused():
+    # The headteacher is the subject and Peter Quinn investigated: Catherine Walsh must sign
+    # off, so someone else must chair.
+    case = case_at(Status.APPOINTING_INVESTIGATOR, subject=("Michael", "Okafor"))
+    appoint(case, ("Peter", "Quinn"))()
+    case = fresh(case)
+    investigation.submit_investigation_report(
+        case=case,
+        by=person("Peter", "Quinn").user,
+        summary="Made out.",
+        recommendation="hearing",
+        findings={a.pk: ("upheld", "Admitted.") for a in case.allegations.all()},
+    )
+    investigation.decide_on_report(case=case, by=hr(), decision="hearing", reasons="Serious.")
+    # Were Catherine Walsh to chair, nobody would be left to sign off: refused now, not
+    # after the hearing.
+    refused(
+        case,
+        "If Catherine Walsh chairs, nobody free of a conflict is left to sign off",
+        schedule(case, ("Catherine", "Walsh")),
+    )
+    schedule(case, ("Anne-Marie", "Byrne"))()
+    case = decide(fresh(case))
+    assert case.signing_authority == person("Catherine", "Walsh")
+
+
+def test_the_usual_headteacher_signs_off_when_free_of_conflict():
+    case = decide(case_at(Status.HEARING_SCHEDULED))
+    assert case.signing_authority == person("Michael", "Okafor")
+    assert task_owner(case, "sign_off") == person("Michael", "Okafor").user
+
+
+# --- The safeguarding lead ------------------------------------------------------------------
+
+
+def _safeguarding_concern(*, subject, reporter) -> Case:
+    return raise_concern(subject=subject, reporter=reporter, **SAFEGUARDING)
+
+
+def test_a_dsl_who_is_the_subject_hands_the_review_to_the_deputy(sign_in):
+    case = _safeguarding_concern(subject=("David", "Nwosu"), reporter=("Aisha", "Khan"))
+    assert case.safeguarding_lead == person("Sarah", "Lin")
+    assert task_owner(case, "safeguarding_review") == person("Sarah", "Lin").user
+    assert (
+        sign_in("David", "Nwosu").get(reverse("casework:case", args=[case.reference])).status_code
+        == 404
+    )
+    assert case not in selectors.cases_visible_to(person("David", "Nwosu").user)
+
+
+def test_when_the_dsl_and_deputy_are_both_too_close_the_headteacher_reviews():
+    case = _safeguarding_concern(subject=("David", "Nwosu"), reporter=("Sarah", "Lin"))
+    assert case.safeguarding_lead == person("Helen", "Carter")
+    assert task_owner(case, "safeguarding_review") == person("Helen", "Carter").user
+
+
+def test_a_concern_about_the_headteacher_goes_to_the_dsl_and_never_to_the_head():
+    case = _safeguarding_concern(subject=("Helen", "Carter"), reporter=("Aisha", "Khan"))
+    assert case.safeguarding_lead == person("David", "Nwosu")
+    assert case not in selectors.cases_visible_to(person("Helen", "Carter").user)
+
+
+def test_when_everyone_at_the_school_is_too_close_the_trust_executive_reviews():
+    RoleAssignment.objects.filter(
+        role=Role.SAFEGUARDING_LEAD, school__name__startswith="St Bernadette"
+    ).exclude(person=person("David", "Nwosu")).delete()
+    case = _safeguarding_concern(subject=("David", "Nwosu"), reporter=("Helen", "Carter"))
+    assert case.safeguarding_lead == person("Peter", "Quinn")
+
+
+# --- A concern about HR ---------------------------------------------------------------------
+
+
+def _about_marcus(reporter=("Aisha", "Khan")) -> Case:
+    reporter = person(*reporter)
+    return concerns.report_concern(
+        concern=concerns.Concern(
+            subject=person("Marcus", "Obi"),
+            school=School.objects.get(name__startswith="St Bernadette"),
+            seen_on=TODAY() - datetime.timedelta(days=1),
+            platform="linkedin",
+            account_kind="personal",
+            what_was_seen="A post about a named teacher's grievance.",
+            suspected_clauses=[clause("DONT-3")],
+        ),
+        reporter=reporter,
+        by=reporter.user,
+    )
+
+
+def test_a_concern_about_an_hr_manager_never_sits_in_the_shared_queue(
+    sign_in, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _about_marcus()
+    # It goes straight to the colleague, who alone is told.
+    assert task_owner(case, "acknowledge") == person("Hannah", "Reid").user
+    told = [m for m in mail.outbox if "Acknowledge the concern" in m.subject]
+    assert [m.to for m in told] == [["hannah.reid@stclare.example"]]
+
+    marcus = sign_in("Marcus", "Obi")
+    assert case.reference not in marcus.get(reverse("workflow:queue")).content.decode()
+    assert case.reference not in marcus.get(reverse("workflow:inbox")).content.decode()
+    assert case.reference not in marcus.get(reverse("casework:register")).content.decode()
+    assert marcus.get(reverse("casework:case", args=[case.reference])).status_code == 404
+
+    case = triage.acknowledge_concern(case=case, by=person("Hannah", "Reid").user)
+    assert task_owner(case, "triage") == person("Hannah", "Reid").user
+
+
+def test_the_subject_in_hr_cannot_act_on_their_own_case():
+    case = _about_marcus()
+    with pytest.raises(NotAllowed):
+        triage.acknowledge_concern(case=case, by=person("Marcus", "Obi").user)
+    assert fresh(case).status == Status.RECEIVED
+
+
+def test_a_concern_nobody_in_hr_is_free_to_take_is_refused_and_nothing_stored():
+    before = (Case.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(RuleBroken, match="Nobody else in HR can take on a concern about"):
+        _about_marcus(reporter=("Hannah", "Reid"))
+    assert (Case.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_case_manager_who_becomes_a_witness_hands_the_case_on(
+    django_capture_on_commit_callbacks,
+):
+    case = case_at(Status.INVESTIGATION)
+    assert case.case_manager == person("Hannah", "Reid")
+    statement_from(case, ("Hannah", "Reid"))  # she heard the admission
+    with django_capture_on_commit_callbacks(execute=True):
+        investigation.submit_investigation_report(
+            case=fresh(case),
+            by=case.investigating_officer.user,
+            summary="Made out.",
+            recommendation="hearing",
+            findings={a.pk: ("upheld", "Admitted.") for a in case.allegations.all()},
+        )
+    assert task_owner(case, "consider_report") is None  # back to the queue, not to her
+    told = [m for m in mail.outbox if "Decide on the investigation report" in m.subject]
+    assert [m.to for m in told] == [["marcus.obi@stclare.example"]]
+    with pytest.raises(NotAllowed):
+        investigation.decide_on_report(
+            case=case, by=person("Hannah", "Reid").user, decision="hearing", reasons="x"
+        )
+
+
+def test_a_case_about_hr_never_falls_back_to_the_shared_queue():
+    case = _about_marcus()
+    triage.acknowledge_concern(case=case, by=hr())
+    case = fresh(case)
+    allegations.add_allegation(
+        case=case, by=hr(), clause=clause("DONT-3"), particulars="Discussed a grievance."
+    )
+    triage.triage_concern(case=case, by=hr(), decision="investigation", reasons="Facts.")
+    appoint(case, ("Emma", "Wright"))()
+    statement_from(fresh(case), ("Hannah", "Reid"))  # the only other HR manager is a witness
+    refused(
+        case,
+        "Every HR case manager is involved in this case",
+        lambda: investigation.submit_investigation_report(
+            case=fresh(case),
+            by=person("Emma", "Wright").user,
+            summary="Made out.",
+            recommendation="hearing",
+            findings={a.pk: ("upheld", "Admitted.") for a in case.allegations.all()},
+        ),
+    )
+
+
+def test_a_concern_reported_by_hr_goes_to_the_other_hr_managers_only(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = raise_concern(reporter=("Hannah", "Reid"))
+    assert task_owner(case, "acknowledge") is None  # the shared queue
+    told = [m for m in mail.outbox if "Acknowledge the concern" in m.subject]
+    assert [m.to for m in told] == [["marcus.obi@stclare.example"]]
+    with pytest.raises(NotAllowed):
+        triage.acknowledge_concern(case=case, by=person("Hannah", "Reid").user)

@@ -1,0 +1,210 @@
+"""The case register: every case for HR, paginated, filtered and searchable; everyone else
+sees only the cases they have a part in, and nobody sees a case about themselves."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.demo_cases import SAFEGUARDING, case_at, clause, frame_allegation, raise_concern
+from casework.models import Case, School, Status
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = reverse("casework:register")
+
+
+def listed(client, **filters) -> list[str]:
+    page = client.get(REGISTER, filters)
+    assert page.status_code == 200
+    return [case.reference for case in page.context["page"].object_list]
+
+
+def school(prefix: str) -> School:
+    return School.objects.get(name__startswith=prefix)
+
+
+# --- Paginated, filtered, searchable --------------------------------------------------------
+
+
+def test_the_register_is_paginated_and_keeps_its_filters(sign_in):
+    cases = [raise_concern() for _ in range(26)]
+    client = sign_in("Hannah", "Reid")
+    first = client.get(REGISTER)
+    html = first.content.decode()
+    assert len(first.context["page"].object_list) == 25
+    assert "26 cases" in html and "Page 1 of 2" in html
+    # Newest first.
+    assert first.context["page"].object_list[0].reference == cases[-1].reference
+    second = client.get(REGISTER, {"page": 2})
+    assert [c.reference for c in second.context["page"].object_list] == [cases[0].reference]
+
+    filtered = client.get(REGISTER, {"school": school("St Thomas More").pk})
+    assert "page=2" in filtered.content.decode()
+    assert f"school={school('St Thomas More').pk}" in filtered.context["query"]
+
+
+def test_filter_by_stage(sign_in):
+    received = case_at(Status.RECEIVED)
+    in_triage = case_at(Status.TRIAGE, subject=("Ben", "Taylor"))
+    closed = case_at(Status.NO_CASE_TO_ANSWER, subject=("Fiona", "MacLeod"))
+    client = sign_in("Hannah", "Reid")
+    assert listed(client, status="triage") == [in_triage.reference]
+    assert listed(client, status="no_case_to_answer") == [closed.reference]
+    assert set(listed(client, status="open")) == {received.reference, in_triage.reference}
+    assert set(listed(client)) == {received.reference, in_triage.reference, closed.reference}
+
+
+def test_filter_by_school(sign_in):
+    thomas_more = raise_concern()
+    bernadettes = raise_concern(subject=("Tom", "Brennan"), reporter=("Aisha", "Khan"))
+    client = sign_in("Hannah", "Reid")
+    assert listed(client, school=school("St Bernadette").pk) == [bernadettes.reference]
+    assert listed(client, school=school("St Thomas More").pk) == [thomas_more.reference]
+    assert listed(client, school=school("Holy Family").pk) == []
+
+
+def test_filter_by_clause_of_an_allegation_or_of_the_concern(sign_in):
+    suspected = raise_concern(clauses=("DONT-8",))
+    alleged = case_at(Status.TRIAGE, subject=("Ben", "Taylor"), clauses=())
+    frame_allegation(alleged, "DONT-8")
+    other = raise_concern(clauses=("DO-3",), subject=("Fiona", "MacLeod"))
+    client = sign_in("Hannah", "Reid")
+    assert set(listed(client, clause=clause("DONT-8").pk)) == {
+        suspected.reference,
+        alleged.reference,
+    }
+    assert listed(client, clause=clause("DO-3").pk) == [other.reference]
+
+
+def test_filter_overdue(sign_in):
+    overdue = case_at(Status.TRIAGE)
+    on_time = case_at(Status.TRIAGE, subject=("Ben", "Taylor"))
+    closed_late = case_at(Status.NO_CASE_TO_ANSWER, subject=("Fiona", "MacLeod"))
+    week_ago = timezone.localdate() - datetime.timedelta(days=7)
+    Case.objects.filter(pk__in=[overdue.pk, closed_late.pk]).update(action_due_on=week_ago)
+    client = sign_in("Hannah", "Reid")
+    assert listed(client, overdue="on") == [overdue.reference]
+    page = client.get(REGISTER).content.decode()
+    assert page.count("Overdue</span>") == 1
+    assert on_time.reference in page
+
+
+def test_search_by_reference_or_name(sign_in):
+    daniel = raise_concern()
+    ben = raise_concern(subject=("Ben", "Taylor"))
+    client = sign_in("Hannah", "Reid")
+    assert listed(client, q=daniel.reference) == [daniel.reference]
+    assert listed(client, q=daniel.reference.lower()) == [daniel.reference]
+    assert listed(client, q=ben.reference[-4:]) == [ben.reference]
+    assert listed(client, q="Shaw") == [daniel.reference]
+    assert listed(client, q="daniel") == [daniel.reference]
+    assert listed(client, q="Taylor") == [ben.reference]
+    assert listed(client, q="Nobody-by-this-name") == []
+
+
+def test_filters_combine(sign_in):
+    wanted = case_at(Status.TRIAGE)
+    case_at(Status.TRIAGE, subject=("Tom", "Brennan"), reporter=("Aisha", "Khan"))
+    raise_concern()
+    client = sign_in("Hannah", "Reid")
+    assert listed(client, status="triage", school=school("St Thomas More").pk, q="Shaw") == [
+        wanted.reference
+    ]
+
+
+# --- Who sees what -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trust_cases():
+    """One case of each kind around the trust."""
+    return {
+        "thomas_more": case_at(Status.INVESTIGATION),  # Emma Wright investigates
+        "thomas_more_waiting": raise_concern(subject=("Ben", "Taylor")),
+        "thomas_more_safeguarding": raise_concern(subject=("Chris", "Evans"), **SAFEGUARDING),
+        "bernadettes": raise_concern(subject=("Tom", "Brennan"), reporter=("Aisha", "Khan")),
+        "bernadettes_safeguarding": raise_concern(
+            subject=("Liam", "Murphy"), reporter=("Aisha", "Khan"), **SAFEGUARDING
+        ),
+        "about_the_head": raise_concern(subject=("Michael", "Okafor")),
+        "about_the_dsl": raise_concern(subject=("Rachel", "Green"), **SAFEGUARDING),
+        "about_hr": _about_hannah(),
+    }
+
+
+def _about_hannah() -> Case:
+    from casework.demo_cases import person
+    from casework.services import concerns
+
+    reporter = person("Kate", "Morris")
+    return concerns.report_concern(
+        concern=concerns.Concern(
+            subject=person("Hannah", "Reid"),
+            school=school("Holy Family"),
+            seen_on=timezone.localdate(),
+            platform="x",
+            account_kind="personal",
+            what_was_seen="A post about a grievance hearing.",
+        ),
+        reporter=reporter,
+        by=reporter.user,
+    )
+
+
+def sees(client, trust_cases) -> set[str]:
+    references = set(listed(client))
+    return {name for name, case in trust_cases.items() if case.reference in references}
+
+
+def test_hr_sees_every_case_but_one_about_themselves(sign_in, trust_cases):
+    assert sees(sign_in("Marcus", "Obi"), trust_cases) == set(trust_cases)
+    assert sees(sign_in("Hannah", "Reid"), trust_cases) == set(trust_cases) - {"about_hr"}
+
+
+def test_a_headteacher_sees_only_their_schools_cases_and_none_about_themselves(
+    sign_in, trust_cases
+):
+    assert sees(sign_in("Michael", "Okafor"), trust_cases) == {
+        "thomas_more",
+        "thomas_more_waiting",
+        "thomas_more_safeguarding",
+        "about_the_dsl",
+    }
+    assert sees(sign_in("Helen", "Carter"), trust_cases) == {
+        "bernadettes",
+        "bernadettes_safeguarding",
+    }
+
+
+def test_a_dsl_sees_only_safeguarding_cases_at_their_school(sign_in, trust_cases):
+    assert sees(sign_in("David", "Nwosu"), trust_cases) == {"bernadettes_safeguarding"}
+    # The deputy reviews the concern about the DSL; the DSL never sees it.
+    assert sees(sign_in("Owen", "Price"), trust_cases) == {
+        "thomas_more_safeguarding",
+        "about_the_dsl",
+    }
+    assert sees(sign_in("Rachel", "Green"), trust_cases) == {"thomas_more_safeguarding"}
+
+
+def test_an_investigating_officer_sees_only_the_cases_assigned_to_them(sign_in, trust_cases):
+    assert sees(sign_in("Emma", "Wright"), trust_cases) == {"thomas_more"}
+    assert sees(sign_in("James", "Reilly"), trust_cases) == set()
+
+
+def test_nobody_sees_a_case_about_themselves_even_by_searching(sign_in, trust_cases):
+    for name, who in (
+        ("about_the_head", ("Michael", "Okafor")),
+        ("about_the_dsl", ("Rachel", "Green")),
+        ("about_hr", ("Hannah", "Reid")),
+    ):
+        client = sign_in(*who)
+        reference = trust_cases[name].reference
+        assert listed(client, q=reference) == []
+        assert client.get(reverse("casework:case", args=[reference])).status_code == 404
+
+
+def test_the_register_is_for_casework_roles_only(sign_in, trust_cases):
+    assert sign_in("Fiona", "MacLeod").get(REGISTER).status_code == 403
+    assert sign_in("Priya", "Patel").get(REGISTER).status_code == 403  # a reporter

@@ -1,0 +1,297 @@
+"""Working days: weekends, England and Wales bank holidays, trust and school closure days,
+and every deadline the procedure counts in them, read from the settings."""
+
+import datetime
+import zoneinfo
+
+import holidays
+import pytest
+from django.utils import timezone
+
+from casework import deadlines
+from casework.demo_cases import arrangement, case_at
+from casework.errors import RuleBroken
+from casework.models import Case, ClosureDay, Sanction, School, Status
+from casework.services import hearings, outcomes
+from casework.workdays import Calendar, bank_holiday_name
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def schools():
+    return (
+        School.objects.get(name__startswith="St Bernadette"),
+        School.objects.get(name__startswith="St Thomas More"),
+    )
+
+
+def procedure_setting(settings, **values):
+    settings.CASEWORK_PROCEDURE = {**settings.CASEWORK_PROCEDURE, **values}
+
+
+def at(day: D, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+
+
+def unsaved_case(school, **fields) -> Case:
+    """A case as the deadline rules see it: only its dates, status and school matter."""
+    return Case(school=school, **fields)
+
+
+# --- The calendar -------------------------------------------------------------------------
+
+
+def test_weekends_are_not_working_days():
+    calendar = Calendar()
+    assert calendar.add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 16)  # Fri -> Mon
+    assert calendar.add_working_days(D(2026, 3, 16), 5) == D(2026, 3, 23)  # Mon + 5 -> Mon
+    assert calendar.add_working_days(D(2026, 3, 14), 1) == D(2026, 3, 16)  # from a Saturday
+    assert calendar.add_working_days(D(2026, 3, 16), 0) == D(2026, 3, 16)
+    assert not calendar.is_working_day(D(2026, 3, 14))
+    assert calendar.next_working_day(D(2026, 3, 14)) == D(2026, 3, 16)
+
+
+def test_christmas_and_boxing_day_substitutes_are_not_working_days():
+    calendar = Calendar()
+    # 2026: Christmas on a Friday, Boxing Day on a Saturday, its substitute on Monday 28th.
+    assert not calendar.is_working_day(D(2026, 12, 25))
+    assert not calendar.is_working_day(D(2026, 12, 28))
+    assert bank_holiday_name(D(2026, 12, 28)) is not None
+    assert calendar.add_working_days(D(2026, 12, 24), 1) == D(2026, 12, 29)
+    # 2027: both fall at the weekend; Monday 27th and Tuesday 28th are the substitutes.
+    assert not calendar.is_working_day(D(2027, 12, 27))
+    assert not calendar.is_working_day(D(2027, 12, 28))
+    assert calendar.add_working_days(D(2027, 12, 24), 1) == D(2027, 12, 29)
+    # New Year's Day.
+    assert calendar.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+
+
+def test_easter_may_and_august_bank_holidays_and_one_off_days():
+    calendar = Calendar()
+    for day in (
+        D(2026, 4, 3),  # Good Friday
+        D(2026, 4, 6),  # Easter Monday
+        D(2026, 5, 4),  # early May
+        D(2026, 5, 25),  # spring
+        D(2026, 8, 31),  # summer
+        D(2022, 9, 19),  # the State Funeral of Queen Elizabeth II
+        D(2022, 6, 3),  # the Platinum Jubilee
+    ):
+        assert not calendar.is_working_day(day), day
+    assert calendar.add_working_days(D(2026, 4, 2), 1) == D(2026, 4, 7)
+
+
+def test_holidays_elsewhere_in_the_uk_are_working_days_in_england():
+    calendar = Calendar()
+    scotland = holidays.country_holidays("GB", subdiv="SCT", years=2026)
+    northern_ireland = holidays.country_holidays("GB", subdiv="NIR", years=2026)
+    assert D(2026, 1, 2) in scotland and calendar.is_working_day(D(2026, 1, 2))
+    assert D(2026, 11, 30) in scotland and calendar.is_working_day(D(2026, 11, 30))
+    assert D(2026, 3, 17) in northern_ireland and calendar.is_working_day(D(2026, 3, 17))
+
+
+def test_trust_closure_days_count_for_every_school(schools):
+    ClosureDay.objects.create(date=D(2026, 3, 16), description="Trust-wide training day")
+    for calendar in (Calendar(), *(Calendar(school_id=school.pk) for school in schools)):
+        assert not calendar.is_working_day(D(2026, 3, 16))
+        assert calendar.add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 17)
+
+
+def test_a_schools_closure_days_count_only_for_that_school(schools):
+    bernadettes, thomas_more = schools
+    ClosureDay.objects.create(
+        date=D(2026, 3, 16), school=bernadettes, description="INSET day at St Bernadette's"
+    )
+    assert Calendar(school_id=bernadettes.pk).add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 17)
+    assert Calendar(school_id=thomas_more.pk).add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 16)
+    assert Calendar().add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 16)
+
+
+def test_working_days_between_counts_the_end_but_not_the_start():
+    calendar = Calendar()
+    assert calendar.working_days_between(D(2026, 12, 24), D(2026, 12, 31)) == 3
+    assert calendar.working_days_between(D(2026, 3, 16), D(2026, 3, 16)) == 0
+
+
+def test_working_days_only_count_forwards():
+    with pytest.raises(ValueError, match="forwards"):
+        Calendar().add_working_days(D(2026, 3, 16), -1)
+
+
+# --- Triage ---------------------------------------------------------------------------------
+
+
+def test_triage_is_due_two_working_days_after_the_concern_arrived(schools, settings):
+    _, school = schools
+    christmas_eve = unsaved_case(school, status=Status.RECEIVED, raised_at=at(D(2026, 12, 24)))
+    assert deadlines.action_due_on(christmas_eve) == D(2026, 12, 30)
+    procedure_setting(settings, TRIAGE_WORKING_DAYS=3)
+    assert deadlines.action_due_on(christmas_eve) == D(2026, 12, 31)
+    procedure_setting(settings, TRIAGE_WORKING_DAYS=4)
+    assert deadlines.action_due_on(christmas_eve) == D(2027, 1, 4)
+
+
+def test_triage_counts_from_the_day_in_england_not_in_utc(schools):
+    _, school = schools
+    # 23:30 on Thursday in UTC is 00:30 on Friday in London (summer time).
+    late = unsaved_case(
+        school,
+        status=Status.TRIAGE,
+        raised_at=datetime.datetime(2026, 6, 18, 23, 30, tzinfo=datetime.UTC),
+    )
+    assert deadlines.action_due_on(late) == D(2026, 6, 23)
+
+
+def test_a_new_concern_gets_its_triage_date_from_the_settings(settings):
+    procedure_setting(settings, TRIAGE_WORKING_DAYS=7)
+    case = case_at(Status.RECEIVED)
+    calendar = Calendar(school_id=case.school_id)
+    assert case.action_due_on == calendar.add_working_days(timezone.localdate(), 7)
+
+
+# --- The LADO referral ----------------------------------------------------------------------
+
+
+def test_the_lado_referral_is_due_one_working_day_after_it_reached_the_dsl(schools, settings):
+    bernadettes, _ = schools
+    case = unsaved_case(
+        bernadettes,
+        status=Status.SAFEGUARDING_REVIEW,
+        raised_at=at(D(2026, 12, 21)),
+        safeguarding_since=at(D(2026, 12, 24), 16, 45),
+    )
+    assert deadlines.lado_referral_due(case) == D(2026, 12, 29)
+    assert deadlines.action_due_on(case) == D(2026, 12, 29)
+    ClosureDay.objects.create(date=D(2026, 12, 29), school=bernadettes, description="Closed")
+    assert deadlines.lado_referral_due(case) == D(2026, 12, 30)
+    procedure_setting(settings, LADO_REFERRAL_WORKING_DAYS=2)
+    assert deadlines.lado_referral_due(case) == D(2026, 12, 31)
+
+
+def test_a_safeguarding_concern_arriving_on_a_friday_is_referred_by_monday(schools):
+    _, school = schools
+    case = unsaved_case(school, status=Status.SAFEGUARDING_REVIEW, raised_at=at(D(2026, 3, 13), 15))
+    assert deadlines.lado_referral_due(case) == D(2026, 3, 16)
+
+
+# --- Hearing notice -------------------------------------------------------------------------
+
+
+def _hearing_on(case, day: D) -> hearings.Arrangement:
+    plan = arrangement(case, ("Catherine", "Walsh"))
+    plan.starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    return plan
+
+
+def test_a_hearing_needs_five_working_days_notice_and_a_closure_day_moves_it(settings):
+    case = case_at(Status.HEARING_TO_ARRANGE)
+    today = timezone.localdate()
+    calendar = Calendar(school_id=case.school_id)
+    earliest = calendar.add_working_days(today, 5)
+    hearings.check_notice(case, _hearing_on(case, earliest))  # accepted
+    with pytest.raises(RuleBroken, match="needs 5 working days' notice"):
+        hearings.check_notice(case, _hearing_on(case, calendar.add_working_days(today, 4)))
+
+    # A closure day inside the notice period pushes the earliest date on by one.
+    ClosureDay.objects.create(
+        date=calendar.add_working_days(today, 2), school=case.school, description="INSET day"
+    )
+    with pytest.raises(RuleBroken, match=f"the earliest date is {_long(_next_wd(case, earliest))}"):
+        hearings.check_notice(case, _hearing_on(case, earliest))
+
+    procedure_setting(settings, HEARING_NOTICE_WORKING_DAYS=3)
+    sooner = Calendar(school_id=case.school_id).add_working_days(today, 3)
+    hearings.check_notice(case, _hearing_on(case, sooner))
+
+
+def _next_wd(case, day: D) -> D:
+    return Calendar(school_id=case.school_id).add_working_days(day, 1)
+
+
+def _long(day: D) -> str:
+    return f"{day:%A %d %B %Y}"
+
+
+def test_a_hearing_cannot_be_on_a_bank_holiday_or_a_closure_day():
+    case = case_at(Status.HEARING_TO_ARRANGE)
+    today = timezone.localdate()
+    after_notice = Calendar(school_id=case.school_id).add_working_days(today, 5)
+    bank_holiday = min(
+        day
+        for year in (today.year, today.year + 1)
+        for day in holidays.country_holidays("GB", subdiv="ENG", years=year)
+        if day > after_notice and day.weekday() < 5
+    )
+    with pytest.raises(RuleBroken, match="is not a working day"):
+        hearings.check_notice(case, _hearing_on(case, bank_holiday))
+    closure = Calendar(school_id=case.school_id).add_working_days(after_notice, 2)
+    ClosureDay.objects.create(date=closure, school=case.school, description="INSET day")
+    with pytest.raises(RuleBroken, match="is not a working day"):
+        hearings.check_notice(case, _hearing_on(case, closure))
+
+
+# --- Appeal deadline and live periods ------------------------------------------------------------
+
+
+def test_the_appeal_deadline_is_ten_working_days_after_the_outcome(schools, settings):
+    bernadettes, thomas_more = schools
+    case = unsaved_case(bernadettes)
+    # Friday 18 December 2026: Christmas, Boxing Day (observed) and New Year's Day fall inside.
+    assert outcomes.appeal_deadline(case, D(2026, 12, 18)) == D(2027, 1, 6)
+    ClosureDay.objects.create(date=D(2027, 1, 4), school=bernadettes, description="INSET day")
+    assert outcomes.appeal_deadline(case, D(2026, 12, 18)) == D(2027, 1, 7)
+    assert outcomes.appeal_deadline(unsaved_case(thomas_more), D(2026, 12, 18)) == D(2027, 1, 6)
+    procedure_setting(settings, APPEAL_WORKING_DAYS=5)
+    assert outcomes.appeal_deadline(unsaved_case(thomas_more), D(2026, 12, 18)) == D(2026, 12, 29)
+
+
+def test_an_issued_outcome_opens_the_appeal_window_from_the_settings(settings):
+    procedure_setting(settings, APPEAL_WORKING_DAYS=3)
+    case = case_at(Status.OUTCOME_ISSUED)
+    assert case.appeal_deadline == Calendar(school_id=case.school_id).add_working_days(
+        timezone.localdate(), 3
+    )
+
+
+def test_a_warning_is_live_from_the_day_of_issue():
+    first = Sanction.FIRST_WRITTEN_WARNING
+    final = Sanction.FINAL_WRITTEN_WARNING
+    assert outcomes.warning_expiry(first, D(2026, 1, 15)) == D(2026, 7, 14)
+    assert outcomes.warning_expiry(final, D(2026, 1, 15)) == D(2027, 1, 14)
+    assert outcomes.warning_expiry(first, D(2026, 3, 1)) == D(2026, 8, 31)
+    for other in (Sanction.NO_ACTION, Sanction.MANAGEMENT_ADVICE, Sanction.SUMMARY_DISMISSAL):
+        assert outcomes.warning_expiry(other, D(2026, 1, 15)) is None
+
+
+def test_live_periods_come_from_the_settings(settings):
+    procedure_setting(settings, FIRST_WARNING_LIVE_MONTHS=3, FINAL_WARNING_LIVE_MONTHS=24)
+    assert outcomes.warning_expiry(Sanction.FIRST_WRITTEN_WARNING, D(2026, 1, 15)) == D(2026, 4, 14)
+    assert outcomes.warning_expiry(Sanction.FINAL_WRITTEN_WARNING, D(2026, 1, 15)) == D(2028, 1, 14)
+
+
+# --- Other targets ----------------------------------------------------------------------------
+
+
+def test_stage_targets_count_working_days_from_entering_the_stage(schools, settings):
+    _, school = schools
+    sign_off = unsaved_case(
+        school, status=Status.AWAITING_SIGN_OFF, stage_entered_at=at(D(2026, 12, 23), 11)
+    )
+    assert deadlines.action_due_on(sign_off) == D(2026, 12, 30)
+    procedure_setting(settings, SIGN_OFF_WORKING_DAYS=1)
+    assert deadlines.action_due_on(sign_off) == D(2026, 12, 24)
+    investigating = unsaved_case(
+        school, status=Status.INVESTIGATION, stage_entered_at=at(D(2026, 3, 2))
+    )
+    procedure_setting(settings, INVESTIGATION_TARGET_WORKING_DAYS=20)
+    assert deadlines.action_due_on(investigating) == D(2026, 3, 30)
+    procedure_setting(settings, INVESTIGATION_TARGET_WORKING_DAYS=25)
+    assert deadlines.action_due_on(investigating) == D(2026, 4, 8)  # over Easter
+    on_hold = unsaved_case(
+        school, status=Status.ON_HOLD_EXTERNAL, stage_entered_at=at(D(2026, 3, 2))
+    )
+    assert deadlines.action_due_on(on_hold) is None
