@@ -75,10 +75,10 @@ class StaffMemberAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Policy versions are loaded, never edited: cases cite them word for word."""
+class NothingChangesHere:
+    """Shown, never added, changed or deleted here, not even by a superuser."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -86,6 +86,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NothingChangesHere, admin.ModelAdmin):
+    """Policy versions are loaded, never edited: cases cite them word for word."""
 
 
 class ClauseInline(admin.TabularInline):
@@ -108,22 +112,13 @@ class PolicyAdmin(ReadOnlyAdmin):
 # --- Cases: read-only -------------------------------------------------------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NothingChangesHere, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AllegationInline(ReadOnlyInline):
@@ -201,25 +196,13 @@ for model in (
     admin.site.register(model, CasePartAdmin)
 
 
-class ReadOnlyWorkflowMixin:
-    """A case's workflow follows its status; nobody edits or deletes it here, not even a
-    superuser: that would leave the case and its tasks disagreeing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyProcessAdmin(ReadOnlyWorkflowMixin, ViewflowProcessAdmin):
+# A case's workflow follows its status: editing a process or task here would leave the
+# case and its tasks disagreeing.
+class ReadOnlyProcessAdmin(NothingChangesHere, ViewflowProcessAdmin):
     pass
 
 
-class ReadOnlyTaskAdmin(ReadOnlyWorkflowMixin, ViewflowTaskAdmin):
+class ReadOnlyTaskAdmin(NothingChangesHere, ViewflowTaskAdmin):
     pass
 
 

@@ -44,6 +44,8 @@ from casework import demo
 from casework.demo_cases import SAFEGUARDING, person
 from casework.errors import CaseworkError
 from casework.models import (
+    EMPLOYEE_SANCTIONS,
+    VOLUNTEER_OUTCOMES,
     AuditEvent,
     Case,
     Clause,
@@ -135,20 +137,8 @@ AFTER_LADO = [
     S.NO_CASE_TO_ANSWER,
     S.LOW_LEVEL_CONCERN,
 ]
-EMPLOYEE = [
-    Sanction.NO_ACTION,
-    Sanction.MANAGEMENT_ADVICE,
-    Sanction.FIRST_WRITTEN_WARNING,
-    Sanction.FINAL_WRITTEN_WARNING,
-    Sanction.DISMISSAL_WITH_NOTICE,
-    Sanction.SUMMARY_DISMISSAL,
-]
-VOLUNTEER = [
-    Sanction.VOLUNTEER_NO_ACTION,
-    Sanction.VOLUNTEER_GUIDANCE,
-    Sanction.VOLUNTEER_ROLE_ADJUSTED,
-    Sanction.VOLUNTEERING_ENDED,
-]
+EMPLOYEE = list(EMPLOYEE_SANCTIONS)
+VOLUNTEER = list(VOLUNTEER_OUTCOMES)
 DISMISSAL = {Sanction.DISMISSAL_WITH_NOTICE, Sanction.SUMMARY_DISMISSAL}
 NOTHING = {Sanction.NO_ACTION, Sanction.VOLUNTEER_NO_ACTION}
 FINDINGS = ["upheld", "partly_upheld", "not_upheld"]
