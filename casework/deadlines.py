@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from .models import Case, Status
+from .models import Case, Hearing, Status
 from .workdays import Calendar, procedure
 
 # Status -> the procedure setting that gives the working days allowed from entering it.
@@ -45,7 +45,10 @@ def action_due_on(case: Case) -> datetime.date | None:
     if status in (Status.SAFEGUARDING_REVIEW, Status.LADO_REFERRAL):
         return lado_referral_due(case)
     if status in (Status.HEARING_SCHEDULED, Status.APPEAL_HEARING):
-        hearing = case.hearings.order_by("-arranged_at", "-id").first()
+        appeal = status == Status.APPEAL_HEARING
+        hearing = case.hearings.current(
+            Hearing.Kind.APPEAL if appeal else Hearing.Kind.DISCIPLINARY
+        )
         return _local_date(hearing.starts_at) if hearing else None
     if status == Status.OUTCOME_ISSUED:
         return case.appeal_deadline

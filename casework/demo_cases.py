@@ -8,8 +8,10 @@ procedure could really have produced.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+import time_machine
 from django.utils import timezone
 
 from . import demo
@@ -98,6 +100,29 @@ def arrangement(case: Case, chair: tuple[str, str], **extra) -> hearings.Arrange
     )
 
 
+Step = Callable[[Case], Case]
+
+
+def arranges_hearing(step: Step) -> Step:
+    """Marks a step that arranges a hearing, with the notice counted from the day it runs."""
+    step.arranges_hearing = True
+    return step
+
+
+def decides_after_hearing(step: Step) -> Step:
+    """Marks a step a chair takes once the hearing has been held."""
+    step.decides_after_hearing = True
+    return step
+
+
+def _arranges(step: Step) -> bool:
+    return getattr(step, "arranges_hearing", False)
+
+
+def _decides(step: Step) -> bool:
+    return getattr(step, "decides_after_hearing", False)
+
+
 # --- Steps: each takes a case at one stage to the next -------------------------------------
 
 
@@ -163,11 +188,13 @@ def refer_to_hearing(case: Case) -> Case:
     )
 
 
+@arranges_hearing
 def schedule(case: Case) -> Case:
     hearings.schedule_hearing(case=case, by=hr(), arrangement=arrangement(case, CHAIR))
     return Case.objects.get(pk=case.pk)
 
 
+@decides_after_hearing
 def decide(case: Case, sanction: str | None = None) -> Case:
     sanction = sanction or (
         Sanction.VOLUNTEER_GUIDANCE if case.subject.is_volunteer else Sanction.FIRST_WRITTEN_WARNING
@@ -208,11 +235,13 @@ def lodge(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
+@arranges_hearing
 def schedule_appeal(case: Case) -> Case:
     appeals.schedule_appeal_hearing(case=case, by=hr(), arrangement=arrangement(case, APPEAL_CHAIR))
     return Case.objects.get(pk=case.pk)
 
 
+@decides_after_hearing
 def decide_appeal(case: Case, outcome: str = "sanction_reduced") -> Case:
     lighter = (
         Sanction.VOLUNTEER_NO_ACTION if case.subject.is_volunteer else Sanction.MANAGEMENT_ADVICE
@@ -293,8 +322,6 @@ SAFEGUARDING = {
     "what_was_seen": "Direct messages to a current Year 10 pupil on Instagram.",
 }
 
-Step = Callable[[Case], Case]
-
 # How to reach each status from a freshly raised concern.
 ROUTES: dict[str, tuple[dict, list[Step]]] = {
     Status.RECEIVED: ({}, []),
@@ -333,12 +360,89 @@ ROUTES.update(
 )
 
 
-def case_at(status: str, **concern_options) -> Case:
-    """A new case, taken through the services to ``status``."""
+def case_at(status: str, *, hearing_held: bool = False, **concern_options) -> Case:
+    """A new case, taken through the services to ``status``.
+
+    ``hearing_held`` leaves a case at its scheduled hearing (or appeal hearing) with that
+    hearing already held, so the chair can decide straight away.
+    """
     options, steps = ROUTES[status]
-    case = raise_concern(**{**options, **concern_options})
-    for step in steps:
-        case = step(Case.objects.get(pk=case.pk))
-    case = Case.objects.get(pk=case.pk)
+    if hearing_held and (not steps or not _arranges(steps[-1])):
+        raise ValueError(f"No hearing is arranged at {status}.")
+    case = walk(steps, hearing_held=hearing_held, **{**options, **concern_options})
     assert case.status == status, (case.status, status)
     return case
+
+
+def walk(steps: list[Step], *, hearing_held: bool = False, **concern_options) -> Case:
+    """Raise a concern and take ``steps``, each at a moment that fits the procedure.
+
+    A chair decides only after the hearing, so a case that has been through one is walked
+    through a past worked back from today: the last hearing was on the last working day,
+    each hearing was arranged with the notice the rules require, and the other steps came a
+    working day apart. Steps after the last hearing held (sign-off, issue, an appeal being
+    lodged) happen now.
+    """
+    subject = person(*concern_options.get("subject", ("Daniel", "Shaw")))
+    moments = _timeline(steps, calendar=Calendar(school_id=subject.school_id), held=hearing_held)
+    with _at(moments[0]):
+        case = raise_concern(**concern_options)
+    for step, moment in zip(steps, moments[1:], strict=True):
+        with _at(moment):
+            case = step(Case.objects.get(pk=case.pk))
+    return Case.objects.get(pk=case.pk)
+
+
+def _timeline(
+    steps: list[Step], *, calendar: Calendar, held: bool
+) -> list[datetime.datetime | None]:
+    """When the concern is raised and each step taken (None: now)."""
+    decisions = [i for i, step in enumerate(steps) if _decides(step)]
+    last = max(decisions + ([len(steps) - 1] if held else []), default=None)
+    if last is None:
+        return [None] * (len(steps) + 1)
+    moments: list[datetime.datetime | None] = [None] * len(steps)
+    notice = procedure("HEARING_NOTICE_WORKING_DAYS")
+    day = timezone.localdate()
+    i = last
+    while i >= 0:
+        if _decides(steps[i]) or (held and i == last):
+            hearing_day = _working_days_before(calendar, day, 1)
+            if _decides(steps[i]):
+                moments[i] = _moment(hearing_day, hour=12)  # after the hearing at 10
+                i -= 1
+            arranged = max(j for j in range(i + 1) if _arranges(steps[j]))
+            day = _working_days_before(calendar, hearing_day, notice)
+            moments[arranged] = _moment(day, hour=9)
+            # What came between (the invitation, say) followed on the day it was arranged.
+            for offset, j in enumerate(range(arranged + 1, i + 1)):
+                moments[j] = _moment(day, hour=10 + offset)
+            i = arranged - 1
+        else:
+            day = _working_days_before(calendar, day, 1)
+            moments[i] = _moment(day, hour=14)
+            i -= 1
+    return [_moment(_working_days_before(calendar, day, 1), hour=9), *moments]
+
+
+def _working_days_before(calendar: Calendar, day: datetime.date, count: int) -> datetime.date:
+    """The working day that ``count`` working days after it reaches ``day``."""
+    for _ in range(count):
+        day -= datetime.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= datetime.timedelta(days=1)
+    return day
+
+
+def _moment(day: datetime.date, *, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@contextmanager
+def _at(moment: datetime.datetime | None) -> Iterator[None]:
+    """Take a step as if at ``moment`` (a demonstration's past), or now."""
+    if moment is None:
+        yield
+        return
+    with time_machine.travel(moment, tick=False):
+        yield

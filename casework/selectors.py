@@ -17,6 +17,7 @@ from .models import (
     AuditEvent,
     Case,
     Clause,
+    Hearing,
     LowLevelConcern,
     Policy,
     Role,
@@ -209,6 +210,12 @@ def next_step(case: Case, *, user: User | None = None) -> NextStep | None:
         overdue=bool(due and due < timezone.localdate()),
         task_url=task_url,
     )
+
+
+def hearing_not_yet_held(case: Case, kind: str) -> Hearing | None:
+    """The case's current hearing of ``kind`` if it has not begun: its decision must wait."""
+    hearing = case.hearings.current(kind)
+    return hearing if hearing and hearing.starts_at > timezone.now() else None
 
 
 def actor_name(user: User) -> str:

@@ -1,5 +1,6 @@
 """Shared fixtures: the policy and demo people once per test database, sign-ins, a browser."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from casework import demo
-from casework.models import StaffMember, User
+from casework.models import Hearing, StaffMember, User
+from casework.services.hearings import current_hearing
 
 # Playwright's synchronous API keeps an event loop running in the test thread; Django's
 # ORM calls from that thread are still synchronous and safe.
@@ -73,6 +75,18 @@ def sign_in(client):
         return client
 
     return _sign_in
+
+
+@pytest.fixture
+def hold_hearing(time_machine):
+    """hold_hearing(case) moves the clock to two hours after the case's hearing (or, with
+    kind=Hearing.Kind.APPEAL, its appeal hearing) starts: the chair may now decide."""
+
+    def _hold(case, kind=Hearing.Kind.DISCIPLINARY):
+        hearing = current_hearing(case, kind)
+        time_machine.move_to(hearing.starts_at + datetime.timedelta(hours=2))
+
+    return _hold
 
 
 # --- Browser tests -------------------------------------------------------------------------

@@ -102,35 +102,50 @@ def person(key: str):
 
 def build_scenario() -> Scenario:
     who = {"subject": PERSONAS["subject"], "reporter": PERSONAS["reporter"]}
-    main = walk.raise_concern(**who)
-    for step in (walk.acknowledge, walk.triage_to_investigation, walk.appoint):
-        main = step(Case.objects.get(pk=main.pk))
-    investigation.record_statement(
-        case=main,
-        by=main.investigating_officer.user,
-        taken_on=timezone.localdate(),
-        statement="I saw the post on the day it was made.",
-        witness=person("witness"),
+    suspended = []
+
+    def witness_statement(case: Case) -> Case:
+        investigation.record_statement(
+            case=case,
+            by=case.investigating_officer.user,
+            taken_on=timezone.localdate(),
+            statement="I saw the post on the day it was made.",
+            witness=person("witness"),
+        )
+        return case
+
+    def suspend(case: Case) -> Case:
+        suspended.append(
+            suspensions.suspend(
+                case=case,
+                by=walk.hr(),
+                started_on=timezone.localdate(),
+                reasons="To protect the investigation.",
+                alternatives_considered="A change of duties was considered and is not workable.",
+                welfare_contact=person("hr_other"),
+            )
+        )
+        return case
+
+    main = walk.walk(
+        [
+            walk.acknowledge,
+            walk.triage_to_investigation,
+            walk.appoint,
+            witness_statement,
+            suspend,
+            walk.report,
+            walk.refer_to_hearing,
+            walk.schedule,
+            walk.decide,
+            walk.approve,
+            walk.issue,
+            walk.lodge,
+            walk.schedule_appeal,
+        ],
+        **who,
     )
-    suspension = suspensions.suspend(
-        case=main,
-        by=walk.hr(),
-        started_on=timezone.localdate(),
-        reasons="To protect the investigation.",
-        alternatives_considered="A change of duties was considered and is not workable.",
-        welfare_contact=person("hr_other"),
-    )
-    for step in (
-        walk.report,
-        walk.refer_to_hearing,
-        walk.schedule,
-        walk.decide,
-        walk.approve,
-        walk.issue,
-        walk.lodge,
-        walk.schedule_appeal,
-    ):
-        main = step(Case.objects.get(pk=main.pk))
+    (suspension,) = suspended
     assert main.status == Status.APPEAL_HEARING
     evidence = add_evidence(
         case=main,

@@ -158,7 +158,7 @@ def test_two_hearings_arranged_at_once_leave_exactly_one(queued):
 
 def test_a_withdrawal_and_a_decision_at_once_agree_whichever_comes_first():
     for _ in range(3):
-        case = case_at(Status.HEARING_SCHEDULED, subject=("Ben", "Taylor"))
+        case = case_at(Status.HEARING_SCHEDULED, hearing_held=True, subject=("Ben", "Taylor"))
         chair = case.hearing_chair.user
         allegation = case.allegations.get()
         outcomes = at_once(
@@ -224,7 +224,7 @@ def _decision(case: Case) -> dict:
 @pytest.mark.parametrize("queued", [False, True], ids=["racing", "queued behind a lock"])
 def test_the_chair_submits_the_decision_twice_at_once(queued):
     """A double click, or the same task open in two tabs."""
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     task = engine.open_tasks(case).get()
     url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
     tabs = [_signed_in(task.owner), _signed_in(task.owner)]

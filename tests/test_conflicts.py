@@ -237,7 +237,7 @@ def test_the_appeal_chair_was_not_previously_involved(chair, message):
     refused(case, message, schedule_appeal(case, chair))
 
 
-def test_the_investigating_officer_cannot_chair_the_appeal():
+def test_the_investigating_officer_cannot_chair_the_appeal(hold_hearing):
     case = case_at(Status.APPOINTING_INVESTIGATOR)
     appoint(case, ("Peter", "Quinn"))()
     case = fresh(case)
@@ -250,6 +250,7 @@ def test_the_investigating_officer_cannot_chair_the_appeal():
     )
     investigation.decide_on_report(case=case, by=hr(), decision="hearing", reasons="Serious.")
     schedule(case, ("Catherine", "Walsh"))()
+    hold_hearing(case)
     case = decide(fresh(case))
     signoff.sign_off_outcome(case=case, by=case.signing_authority.user, approve=True)
     outcomes.issue_outcome(case=case, by=hr())
@@ -271,7 +272,10 @@ def test_the_investigating_officer_cannot_chair_the_appeal():
 
 def test_a_headteacher_who_is_the_subject_hands_sign_off_to_the_trust_executive(sign_in):
     case = case_at(
-        Status.HEARING_SCHEDULED, subject=("Helen", "Carter"), reporter=("Aisha", "Khan")
+        Status.HEARING_SCHEDULED,
+        hearing_held=True,
+        subject=("Helen", "Carter"),
+        reporter=("Aisha", "Khan"),
     )
     case = decide(case)
     # Catherine Walsh chaired, so the other trust executive signs off.
@@ -285,7 +289,7 @@ def test_a_headteacher_who_is_the_subject_hands_sign_off_to_the_trust_executive(
     )
 
 
-def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_trust_executive():
+def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_trust_executive(hold_hearing):
     case = case_at(Status.INVESTIGATION)
     statement_from(case, ("Michael", "Okafor"))
     case = fresh(case)
@@ -298,6 +302,7 @@ def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_trust_executive():
     )
     investigation.decide_on_report(case=case, by=hr(), decision="hearing", reasons="Serious.")
     schedule(case, ("Catherine", "Walsh"))()
+    hold_hearing(case)
     case = decide(fresh(case))
     assert case.signing_authority == person("Peter", "Quinn")
     assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
@@ -306,15 +311,16 @@ def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_trust_executive():
     assert fresh(case).status == Status.AWAITING_SIGN_OFF
 
 
-def test_a_headteacher_who_chaired_the_hearing_does_not_sign_off_their_own_decision():
+def test_a_headteacher_who_chaired_the_hearing_does_not_sign_off_their_own_decision(hold_hearing):
     case = case_at(Status.HEARING_TO_ARRANGE)
     schedule(case, ("Michael", "Okafor"))()
+    hold_hearing(case)
     case = decide(fresh(case))
     assert case.signing_authority == person("Peter", "Quinn")
     assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
 
 
-def test_a_chair_who_would_leave_nobody_to_sign_off_is_refused():
+def test_a_chair_who_would_leave_nobody_to_sign_off_is_refused(hold_hearing):
     # The headteacher is the subject and Peter Quinn investigated: Catherine Walsh must sign
     # off, so someone else must chair.
     case = case_at(Status.APPOINTING_INVESTIGATOR, subject=("Michael", "Okafor"))
@@ -336,12 +342,13 @@ def test_a_chair_who_would_leave_nobody_to_sign_off_is_refused():
         schedule(case, ("Catherine", "Walsh")),
     )
     schedule(case, ("Anne-Marie", "Byrne"))()
+    hold_hearing(case)
     case = decide(fresh(case))
     assert case.signing_authority == person("Catherine", "Walsh")
 
 
 def test_the_usual_headteacher_signs_off_when_free_of_conflict():
-    case = decide(case_at(Status.HEARING_SCHEDULED))
+    case = decide(case_at(Status.HEARING_SCHEDULED, hearing_held=True))
     assert case.signing_authority == person("Michael", "Okafor")
     assert task_owner(case, "sign_off") == person("Michael", "Okafor").user
 

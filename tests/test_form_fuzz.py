@@ -104,13 +104,13 @@ STAGES = {
     "investigate": lambda: _second_allegation(case_at(Status.INVESTIGATION)),
     "consider_report": lambda: case_at(Status.INVESTIGATION_REPORT),
     "arrange_hearing": lambda: case_at(Status.HEARING_TO_ARRANGE),
-    "decide_hearing": lambda: case_at(Status.HEARING_SCHEDULED),
+    "decide_hearing": lambda: case_at(Status.HEARING_SCHEDULED, hearing_held=True),
     "sign_off": lambda: case_at(Status.AWAITING_SIGN_OFF),
     "reconsider_decision": lambda: case_at(Status.RETURNED_TO_CHAIR),
     "issue_outcome": lambda: case_at(Status.SIGNED_OFF),
     "appeal_window": lambda: case_at(Status.OUTCOME_ISSUED),
     "arrange_appeal": lambda: case_at(Status.APPEAL_LODGED),
-    "decide_appeal": lambda: case_at(Status.APPEAL_HEARING),
+    "decide_appeal": lambda: case_at(Status.APPEAL_HEARING, hearing_held=True),
 }
 
 

@@ -16,6 +16,7 @@ from casework.models import (
     VOLUNTEER_OUTCOMES,
     AuditEvent,
     Case,
+    Hearing,
     Sanction,
     Status,
 )
@@ -246,7 +247,7 @@ def test_allegations_cannot_change_once_the_hearing_decided_even_on_hold(sign_in
 # --- Investigation through to the hearing's decision ----------------------------------------
 
 
-def test_investigation_to_hearing_to_sign_off_over_http(sign_in, settings, tmp_path):
+def test_investigation_to_hearing_to_sign_off_over_http(sign_in, settings, tmp_path, hold_hearing):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -321,6 +322,7 @@ def test_investigation_to_hearing_to_sign_off_over_http(sign_in, settings, tmp_p
     assert case.status == Status.HEARING_SCHEDULED
     assert case.hearing_chair == person("Catherine", "Walsh")
 
+    hold_hearing(case)
     chair = sign_in("Catherine", "Walsh")
     case = do_task(
         chair,
@@ -362,7 +364,7 @@ def test_investigation_to_hearing_to_sign_off_over_http(sign_in, settings, tmp_p
 
 @pytest.mark.parametrize("sanction", EMPLOYEE_SANCTIONS)
 def test_each_sanction_decided_signed_off_and_issued_over_http(sign_in, sanction):
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     case = do_task(
         sign_in("Catherine", "Walsh"),
         case,
@@ -381,7 +383,7 @@ def test_each_sanction_decided_signed_off_and_issued_over_http(sign_in, sanction
 
 @pytest.mark.parametrize("outcome", VOLUNTEER_OUTCOMES)
 def test_a_volunteer_is_offered_only_volunteer_outcomes(sign_in, outcome):
-    case = case_at(Status.HEARING_SCHEDULED, subject=("Joan", "Fitzgerald"))
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True, subject=("Joan", "Fitzgerald"))
     chair = sign_in("Catherine", "Walsh")
     url = task_form(chair, case, "decide_hearing")
     offered = {value for value, _ in chair.get(url).context["form"].fields["sanction"].choices}
@@ -403,12 +405,29 @@ def test_a_volunteer_is_offered_only_volunteer_outcomes(sign_in, outcome):
 
 
 def test_the_decision_page_refuses_a_missing_finding(sign_in):
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     chair = sign_in("Catherine", "Walsh")
     url = task_form(chair, case, "decide_hearing")
+    assert "once it has been held" not in chair.get(url).content.decode()
     before = footprint(case)
     page = chair.post(url, {"sanction": Sanction.MANAGEMENT_ADVICE, "reasons": "x"})
     assert page.status_code == 200 and page.context["form"].errors
+    assert footprint(case) == before
+
+
+def test_the_chair_is_told_the_decision_waits_for_the_hearing(sign_in):
+    case = case_at(Status.HEARING_SCHEDULED)
+    chair = sign_in("Catherine", "Walsh")
+    url = task_form(chair, case, "decide_hearing")
+    hearing = case.hearings.get()
+    notice = chair.get(url).content.decode()
+    assert f"{timezone.localtime(hearing.starts_at):%A %-d %B %Y}" in notice
+    assert "Record the decision once it has been held" in notice
+    before = footprint(case)
+    data = {**findings_form(case), "sanction": Sanction.MANAGEMENT_ADVICE, "reasons": "x"}
+    page = chair.post(url, data)
+    assert page.status_code == 200
+    assert "Its decision can be recorded once it has been held" in page.content.decode()
     assert footprint(case) == before
 
 
@@ -467,7 +486,9 @@ def test_hr_moves_a_hearing_for_the_companion_within_the_limit(sign_in):
         ("revoked", "", Sanction.NO_ACTION),
     ],
 )
-def test_an_appeal_lodged_arranged_and_decided_over_http(sign_in, outcome, new_sanction, final):
+def test_an_appeal_lodged_arranged_and_decided_over_http(
+    sign_in, outcome, new_sanction, final, hold_hearing
+):
     case = case_at(Status.OUTCOME_ISSUED)
     hannah = sign_in("Hannah", "Reid")
     case = do_task(
@@ -488,6 +509,7 @@ def test_an_appeal_lodged_arranged_and_decided_over_http(sign_in, outcome, new_s
     assert footprint(case) == before
     case = do_task(hannah, case, "arrange_appeal", arrangement_form(case, ("Anne-Marie", "Byrne")))
     assert case.status == Status.APPEAL_HEARING
+    hold_hearing(case, Hearing.Kind.APPEAL)
     case = do_task(
         sign_in("Anne-Marie", "Byrne"),
         case,
@@ -499,7 +521,7 @@ def test_an_appeal_lodged_arranged_and_decided_over_http(sign_in, outcome, new_s
 
 
 def test_an_appeal_cannot_increase_the_sanction(sign_in):
-    case = case_at(Status.APPEAL_HEARING)
+    case = case_at(Status.APPEAL_HEARING, hearing_held=True)
     client = sign_in("Anne-Marie", "Byrne")
     url = task_form(client, case, "decide_appeal")
     before = footprint(case)
@@ -857,7 +879,7 @@ def test_a_task_overtaken_by_events_is_refused_not_broken(sign_in):
 
 
 def test_a_task_done_twice_is_refused_in_words(sign_in):
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     chair = sign_in("Catherine", "Walsh")
     url = task_form(chair, case, "decide_hearing")
     data = {**findings_form(case), "sanction": Sanction.MANAGEMENT_ADVICE, "reasons": "x"}

@@ -38,6 +38,7 @@ from casework.models import (
     AuditEvent,
     Case,
     Clause,
+    Hearing,
     LadoOutcome,
     Policy,
     Sanction,
@@ -883,7 +884,7 @@ def _findings(case, finding="upheld"):
 
 @pytest.mark.parametrize("sanction", EMPLOYEE_SANCTIONS)
 def test_investigation_to_hearing_to_each_sanction(sanction):
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     case = decide(case, sanction)
     case = in_step(case)
     assert case.status == Status.AWAITING_SIGN_OFF
@@ -914,7 +915,7 @@ def test_investigation_to_hearing_to_each_sanction(sanction):
 
 @pytest.mark.parametrize("sanction", VOLUNTEER_OUTCOMES)
 def test_a_volunteer_gets_a_volunteer_outcome(sanction):
-    case = case_at(Status.HEARING_SCHEDULED, subject=("Joan", "Fitzgerald"))
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True, subject=("Joan", "Fitzgerald"))
     case = in_step(decide(case, sanction))
     assert case.status == Status.AWAITING_SIGN_OFF and case.sanction == sanction
     case = issue(approve(case))
@@ -923,7 +924,9 @@ def test_a_volunteer_gets_a_volunteer_outcome(sanction):
 
 
 def test_an_employment_sanction_is_refused_for_a_volunteer_and_the_reverse():
-    volunteer_case = case_at(Status.HEARING_SCHEDULED, subject=("Joan", "Fitzgerald"))
+    volunteer_case = case_at(
+        Status.HEARING_SCHEDULED, hearing_held=True, subject=("Joan", "Fitzgerald")
+    )
     chair = volunteer_case.hearing_chair.user
     for sanction in EMPLOYEE_SANCTIONS:
         refused(
@@ -938,7 +941,7 @@ def test_an_employment_sanction_is_refused_for_a_volunteer_and_the_reverse():
                 reasons="Breach.",
             ),
         )
-    employee_case = case_at(Status.HEARING_SCHEDULED)
+    employee_case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     for sanction in VOLUNTEER_OUTCOMES:
         refused(
             employee_case,
@@ -955,7 +958,7 @@ def test_an_employment_sanction_is_refused_for_a_volunteer_and_the_reverse():
 
 
 def test_the_decision_needs_a_finding_with_reasons_for_every_allegation():
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     chair = case.hearing_chair.user
     (allegation,) = case.allegations.all()
     for findings in ({}, {allegation.pk: ("upheld", " ")}, {allegation.pk: ("guilty", "Yes.")}):
@@ -969,7 +972,7 @@ def test_the_decision_needs_a_finding_with_reasons_for_every_allegation():
         )
 
 
-def test_every_allegation_of_a_case_must_have_its_finding():
+def test_every_allegation_of_a_case_must_have_its_finding(hold_hearing):
     case = case_at(Status.INVESTIGATION)
     officer = case.investigating_officer.user
     allegations.add_allegation(
@@ -990,6 +993,7 @@ def test_every_allegation_of_a_case_must_have_its_finding():
     hearings.schedule_hearing(
         case=case, by=hr(), arrangement=arrangement(case, ("Catherine", "Walsh"))
     )
+    hold_hearing(case)
     chair = person("Catherine", "Walsh").user
     refused(
         case,
@@ -1015,7 +1019,7 @@ def test_every_allegation_of_a_case_must_have_its_finding():
 
 
 def test_nothing_upheld_means_no_action():
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     chair = case.hearing_chair.user
     refused(
         case,
@@ -1039,11 +1043,12 @@ def test_nothing_upheld_means_no_action():
     assert fresh(case).status == Status.AWAITING_SIGN_OFF
 
 
-def test_dismissal_only_when_the_invitation_warned_of_it():
+def test_dismissal_only_when_the_invitation_warned_of_it(hold_hearing):
     case = case_at(Status.HEARING_TO_ARRANGE)
     plan = arrangement(case, ("Catherine", "Walsh"))
     plan.dismissal_possible = False
     hearings.schedule_hearing(case=case, by=hr(), arrangement=plan)
+    hold_hearing(case)
     chair = person("Catherine", "Walsh").user
     for sanction in (Sanction.DISMISSAL_WITH_NOTICE, Sanction.SUMMARY_DISMISSAL):
         refused(
@@ -1057,7 +1062,7 @@ def test_dismissal_only_when_the_invitation_warned_of_it():
 
 
 def test_only_the_chair_records_the_decision():
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     for outsider in (hr(), person("Michael", "Okafor").user, person("Emma", "Wright").user):
         refused(
             case,
@@ -1071,6 +1076,53 @@ def test_only_the_chair_records_the_decision():
                 reasons="Breach.",
             ),
         )
+
+
+def test_the_decision_waits_until_the_hearing_has_been_held(hold_hearing):
+    case = case_at(Status.HEARING_SCHEDULED)
+    chair = case.hearing_chair.user
+    hearing_day = hearings.current_hearing(case).starts_at
+    refused(
+        case,
+        RuleBroken,
+        f"arranged for {timezone.localtime(hearing_day):%A %-d %B %Y at %H:%M}. Its decision "
+        "can be recorded once it has been held",
+        lambda: hearings.record_decision(
+            case=case,
+            by=chair,
+            findings=_findings(case),
+            sanction="management_advice",
+            reasons="Breach.",
+        ),
+    )
+    # Someone who may not decide is told so, not when the hearing is.
+    refused(
+        case,
+        NotAllowed,
+        "not the person",
+        lambda: hearings.record_decision(
+            case=case, by=hr(), findings=_findings(case), sanction="no_action", reasons="x"
+        ),
+    )
+    hold_hearing(case)
+    case = hearings.record_decision(
+        case=case, by=chair, findings=_findings(case), sanction="no_action", reasons="Not proven."
+    )
+    assert in_step(case).status == Status.AWAITING_SIGN_OFF
+
+
+def test_the_appeal_decision_waits_until_the_appeal_hearing_has_been_held(hold_hearing):
+    case = case_at(Status.APPEAL_HEARING)
+    chair = case.appeal_chair.user
+    refused(
+        case,
+        RuleBroken,
+        "appeal hearing is arranged for .* once it has been held",
+        lambda: appeals.decide_appeal(case=case, by=chair, outcome="upheld", reasons="Fair."),
+    )
+    hold_hearing(case, Hearing.Kind.APPEAL)
+    case = appeals.decide_appeal(case=case, by=chair, outcome="upheld", reasons="Fair.")
+    assert in_step(case).status == Status.APPEAL_DECIDED
 
 
 # --- Sign-off -----------------------------------------------------------------------------
@@ -1155,7 +1207,7 @@ def test_only_the_signing_authority_signs_off():
         ("revoked", "", Sanction.NO_ACTION),
     ],
 )
-def test_appeal_outcomes_are_final(outcome, new_sanction, final):
+def test_appeal_outcomes_are_final(outcome, new_sanction, final, hold_hearing):
     case = case_at(Status.AWAITING_SIGN_OFF)
     case = issue(
         approve(
@@ -1176,6 +1228,7 @@ def test_appeal_outcomes_are_final(outcome, new_sanction, final):
     assert case.appeal_chair == person("Anne-Marie", "Byrne")
     assert open_tasks(case) == [("decide_appeal", email("Anne-Marie", "Byrne"))]
 
+    hold_hearing(case, Hearing.Kind.APPEAL)
     case = appeals.decide_appeal(
         case=case,
         by=case.appeal_chair.user,
@@ -1192,7 +1245,7 @@ def test_appeal_outcomes_are_final(outcome, new_sanction, final):
 
 
 def test_an_appeal_never_increases_the_sanction():
-    case = case_at(Status.APPEAL_HEARING)  # a first written warning appealed
+    case = case_at(Status.APPEAL_HEARING, hearing_held=True)  # a first written warning appealed
     chair = case.appeal_chair.user
     for heavier in (
         Sanction.FIRST_WRITTEN_WARNING,
@@ -1216,7 +1269,7 @@ def test_an_appeal_never_increases_the_sanction():
 
 
 def test_a_volunteers_appeal_reduces_to_a_volunteer_outcome():
-    case = case_at(Status.APPEAL_HEARING, subject=("Joan", "Fitzgerald"))
+    case = case_at(Status.APPEAL_HEARING, hearing_held=True, subject=("Joan", "Fitzgerald"))
     assert case.appeal.original_sanction == Sanction.VOLUNTEER_GUIDANCE
     refused(
         case,
@@ -1695,7 +1748,8 @@ STEPS_BY_STAGE = {
 
 @pytest.mark.parametrize("status", list(STEPS_BY_STAGE))
 def test_a_sign_in_with_no_staff_record_is_refused_every_step(status):
-    case = case_at(status)
+    deciding = status in (Status.HEARING_SCHEDULED, Status.APPEAL_HEARING)
+    case = case_at(status, hearing_held=deciding)
     refused(
         case,
         NotAllowed,

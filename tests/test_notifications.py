@@ -135,7 +135,7 @@ def test_the_link_takes_each_person_to_their_task(sent, client):
 # --- Whoever must act next -------------------------------------------------------------------
 
 
-def test_each_person_who_must_act_is_told_in_turn(sent):
+def test_each_person_who_must_act_is_told_in_turn(sent, hold_hearing):
     messages = sent(raise_concern)
     case = sent.result
     assert addressed(messages) == [{email_of("Hannah", "Reid"), email_of("Marcus", "Obi")}]
@@ -151,6 +151,7 @@ def test_each_person_who_must_act_is_told_in_turn(sent):
     assert addressed(sent(report, Case.objects.get(pk=case.pk))) == [{email_of("Hannah", "Reid")}]
     assert addressed(sent(refer_to_hearing, case)) == []
     assert addressed(sent(schedule, case)) == [{email_of("Catherine", "Walsh")}]
+    hold_hearing(case)
     assert addressed(sent(decide, Case.objects.get(pk=case.pk))) == [
         {email_of("Michael", "Okafor")}
     ]

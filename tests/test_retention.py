@@ -37,7 +37,7 @@ def stored(root) -> list:
 
 def closed_with(sanction: str) -> Case:
     """A case taken through a hearing to a final outcome with this sanction."""
-    case = case_at(Status.HEARING_SCHEDULED)
+    case = case_at(Status.HEARING_SCHEDULED, hearing_held=True)
     for step in (
         lambda c: demo_cases.decide(c, sanction),
         demo_cases.approve,

@@ -3,8 +3,19 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
-from casework.models import Role, RoleAssignment, School, StaffMember, User
+from casework.models import (
+    Appeal,
+    AuditEvent,
+    Case,
+    Hearing,
+    Role,
+    RoleAssignment,
+    School,
+    StaffMember,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +53,23 @@ def test_running_it_again_changes_nothing():
 def test_it_refuses_to_run_with_debug_off_unless_forced():
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_demo", verbosity=0)
+
+
+def test_the_demo_cases_happened_in_an_order_the_procedure_allows():
+    call_command("seed_demo", force=True, verbosity=0)
+    now = timezone.now()
+    for case in Case.objects.all():
+        moments = list(
+            AuditEvent.objects.filter(case=case)
+            .order_by("id")
+            .values_list("occurred_at", flat=True)
+        )
+        assert moments == sorted(moments), case.reference
+        assert moments[-1] <= now, case.reference
+        if case.decided_at:  # the chair decided after the hearing, not before it
+            hearing = case.hearings.current(Hearing.Kind.DISCIPLINARY)
+            assert hearing.starts_at < case.decided_at <= now, case.reference
+    for appeal in Appeal.objects.exclude(decided_at=None):
+        hearing = appeal.case.hearings.current(Hearing.Kind.APPEAL)
+        assert hearing.starts_at < appeal.decided_at <= now, appeal.case.reference
+    assert Appeal.objects.exclude(decided_at=None).exists()

@@ -258,6 +258,7 @@ class Model:
     witnesses: set[int] = field(default_factory=set)
     signers: set[int] = field(default_factory=set)
     hearing_day: datetime.date | None = None
+    appeal_hearing_day: datetime.date | None = None
     dismissal_warned: bool = False
     sanction: str = ""
     suspended: bool = False
@@ -271,6 +272,11 @@ class Expect:
 
 
 REFUSED = Expect(False)
+AFTER_HEARING = datetime.timedelta(hours=2)
+
+
+def _hearing_starts(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
 class Clock:
@@ -337,6 +343,17 @@ class CaseLifecycles(RuleBasedStateMachine):
         else:
             action = data.draw(st.sampled_from(NEXT[model.status]), label="action")
         actor = self._right_person(model, action, data)
+        hearing_day = {
+            "decide_hearing": model.hearing_day,
+            "decide_appeal": model.appeal_hearing_day,
+        }.get(action)
+        if (
+            hearing_day is not None
+            and not self._held(hearing_day)
+            and data.draw(st.sampled_from([True, True, True, False]), label="wait for hearing")
+        ):
+            # The chair decides after the hearing: let the days pass until it has been held.
+            self.clock.offset = _hearing_starts(hearing_day) + AFTER_HEARING - REAL_NOW()
         self._forward = True
         try:
             self._attempt(model, action, actor, data)
@@ -349,6 +366,10 @@ class CaseLifecycles(RuleBasedStateMachine):
         action = data.draw(st.sampled_from(ACTIONS), label="action")
         who = data.draw(st.sampled_from(ACTORS), label="actor")
         self._attempt(model, action, self._actor(model, who), data)
+
+    def _held(self, hearing_day: datetime.date | None) -> bool:
+        """Whether the hearing on ``hearing_day`` (at 10:00) has begun."""
+        return hearing_day is not None and self.clock.now() >= _hearing_starts(hearing_day)
 
     @rule(days=st.integers(min_value=1, max_value=15))
     def time_passes(self, days):
@@ -472,6 +493,7 @@ class CaseLifecycles(RuleBasedStateMachine):
             model.signers.add(person.pk)
         elif action == "schedule_appeal":
             model.appeal_chair = inputs["chair"].pk
+            model.appeal_hearing_day = inputs["day"]
         elif action == "decide_appeal":
             model.sanction = self._appeal_result(model, inputs)
         elif action == "suspend":
@@ -1023,9 +1045,7 @@ class CaseLifecycles(RuleBasedStateMachine):
     def _arrangement(self, inputs) -> hearings.Arrangement:
         return hearings.Arrangement(
             chair=inputs["chair"],
-            starts_at=timezone.make_aware(
-                datetime.datetime.combine(inputs["day"], datetime.time(10))
-            ),
+            starts_at=_hearing_starts(inputs["day"]),
             location=inputs["location"],
             notice_given_on=inputs["notice_given_on"],
             companion_kind=inputs["companion_kind"],
@@ -1155,6 +1175,7 @@ class CaseLifecycles(RuleBasedStateMachine):
             and (sanction in NOTHING or any(f != "not_upheld" for f in inputs["found"]))
             and (sanction not in DISMISSAL or model.dismissal_warned)
             and model.status in (S.HEARING_SCHEDULED, S.RETURNED_TO_CHAIR)
+            and self._held(model.hearing_day)
             and self._is(model, case, person, model.chair)
             and self._someone_may_sign_off(model, case)
         )
@@ -1293,6 +1314,7 @@ class CaseLifecycles(RuleBasedStateMachine):
         if not (
             inputs["reasons"].strip()
             and model.status == S.APPEAL_HEARING
+            and self._held(model.appeal_hearing_day)
             and self._is(model, case, person, model.appeal_chair)
         ):
             return REFUSED

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from casework import forms, selectors
 from casework.letters import kinds as letter_kinds
+from casework.models import Hearing
 from casework.services import (
     appeals,
     hearings,
@@ -274,6 +275,9 @@ class HearingDecisionView(TaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sign_offs"] = self.case.sign_offs.filter(approved=False)
+        context["hearing_ahead"] = selectors.hearing_not_yet_held(
+            self.case, Hearing.Kind.DISCIPLINARY
+        )
         return context
 
     def perform(self, form):
@@ -314,6 +318,7 @@ class AppealDecisionView(TaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["appeal"] = getattr(self.case, "appeal", None)
+        context["hearing_ahead"] = selectors.hearing_not_yet_held(self.case, Hearing.Kind.APPEAL)
         return context
 
     def perform(self, form):

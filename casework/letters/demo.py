@@ -39,7 +39,7 @@ def fresh(case: Case) -> Case:
 def case_with_outcome(sanction: str, *, issued: bool = False, **concern) -> Case:
     """A case whose hearing decided ``sanction`` and whose outcome is signed off (and, with
     ``issued``, issued through its letter)."""
-    case = demo_cases.case_at(Status.HEARING_SCHEDULED, **concern)
+    case = demo_cases.case_at(Status.HEARING_SCHEDULED, hearing_held=True, **concern)
     case = demo_cases.approve(fresh(demo_cases.decide(case, sanction)))
     if issued:
         issue(case, outcome_kind(sanction), **outcome_inputs(fresh(case)))
@@ -157,31 +157,63 @@ def seed() -> int:
 
 
 def _story(concern: dict) -> list[Letter]:
-    """One case from investigation to appeal, with the letters each stage calls for."""
+    """One case from investigation to appeal, with the letters each stage calls for, each
+    on the day it would have been sent."""
     made = []
-    case = demo_cases.case_at(Status.INVESTIGATION, **concern)
-    made.append(issue(case, LetterKind.INVESTIGATION_MEETING, **meeting_inputs(case)))
-    suspension = suspend(fresh(case))
-    made.append(issue(case, LetterKind.SUSPENSION))
-    review(suspension)
-    made.append(issue(case, LetterKind.SUSPENSION_REVIEW))
-    for step in (demo_cases.report, demo_cases.refer_to_hearing, demo_cases.schedule):
-        case = step(fresh(case))
-    made.append(issue(case, LetterKind.HEARING_INVITATION))
-    lift(suspension)
-    made.append(issue(case, LetterKind.SUSPENSION_LIFTED))
-    sanction = (
-        Sanction.VOLUNTEER_GUIDANCE
-        if fresh(case).subject.is_volunteer
-        else Sanction.FINAL_WRITTEN_WARNING
+
+    def letter(kind: str, inputs=None):
+        def send(case: Case) -> Case:
+            made.append(issue(case, kind, **(inputs(case) if inputs else {})))
+            return case
+
+        return send
+
+    def suspended(case: Case) -> Case:
+        suspend(case)
+        return case
+
+    def reviewed(case: Case) -> Case:
+        review(case.suspensions.get(ended_on__isnull=True))
+        return case
+
+    def lifted(case: Case) -> Case:
+        lift(case.suspensions.get(ended_on__isnull=True))
+        return case
+
+    @demo_cases.decides_after_hearing
+    def decided(case: Case) -> Case:
+        volunteer = case.subject.is_volunteer
+        return demo_cases.decide(
+            case,
+            Sanction.VOLUNTEER_GUIDANCE if volunteer else Sanction.FINAL_WRITTEN_WARNING,
+        )
+
+    _, to_investigation = demo_cases.ROUTES[Status.INVESTIGATION]
+    demo_cases.walk(
+        [
+            *to_investigation,
+            letter(LetterKind.INVESTIGATION_MEETING, meeting_inputs),
+            suspended,
+            letter(LetterKind.SUSPENSION),
+            reviewed,
+            letter(LetterKind.SUSPENSION_REVIEW),
+            demo_cases.report,
+            demo_cases.refer_to_hearing,
+            demo_cases.schedule,
+            letter(LetterKind.HEARING_INVITATION),
+            lifted,
+            letter(LetterKind.SUSPENSION_LIFTED),
+            decided,
+            demo_cases.approve,
+            letter(LetterKind.OUTCOME),
+            demo_cases.lodge,
+            demo_cases.schedule_appeal,
+            letter(LetterKind.APPEAL_INVITATION),
+            demo_cases.decide_appeal,
+            letter(LetterKind.APPEAL_OUTCOME),
+        ],
+        **concern,
     )
-    case = demo_cases.approve(fresh(demo_cases.decide(fresh(case), sanction)))
-    made.append(issue(case, LetterKind.OUTCOME))
-    for step in (demo_cases.lodge, demo_cases.schedule_appeal):
-        case = step(fresh(case))
-    made.append(issue(case, LetterKind.APPEAL_INVITATION))
-    case = demo_cases.decide_appeal(fresh(case))
-    made.append(issue(case, LetterKind.APPEAL_OUTCOME))
     return made
 
 

@@ -103,9 +103,7 @@ def approved_sign_off(case: Case) -> SignOff:
 
 
 def current_hearing(case: Case, kind: str) -> Hearing | None:
-    return (
-        case.hearings.filter(kind=kind).select_related("chair").order_by("-arranged_at", "-id")
-    ).first()
+    return case.hearings.select_related("chair").current(kind)
 
 
 def upheld(allegations: list[Allegation]) -> list[Allegation]:

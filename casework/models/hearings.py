@@ -13,6 +13,12 @@ class CompanionKind(models.TextChoices):
     UNION = "union", "A trade union representative"
 
 
+class HearingQuerySet(models.QuerySet):
+    def current(self, kind: str) -> "Hearing | None":
+        """The hearing of ``kind`` arranged last: a rearrangement replaces the one before."""
+        return self.filter(kind=kind).order_by("-arranged_at", "-id").first()
+
+
 class Hearing(models.Model):
     """One arrangement of a hearing; rescheduling adds a new one and keeps the old."""
 
@@ -39,6 +45,8 @@ class Hearing(models.Model):
     change_reason = models.TextField(blank=True)
     arranged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     arranged_at = models.DateTimeField(default=timezone.now)
+
+    objects = HearingQuerySet.as_manager()
 
     class Meta:
         ordering = ["arranged_at", "id"]

@@ -18,13 +18,15 @@ from casework.models import (
     User,
 )
 
-from .cases import advance, ensure_possible, locked_case, workflow_sync
+from .cases import advance, ensure_allowed, ensure_possible, locked_case, workflow_sync
 from .hearings import (
     Arrangement,
     _check_arrangement,
     _new_hearing,
     allowed_sanctions,
     check_notice,
+    current_hearing,
+    ensure_hearing_held,
 )
 from .outcomes import warning_expiry
 
@@ -85,7 +87,8 @@ def decide_appeal(
 ) -> Case:
     """The appeal chair's decision is final; a sanction can be reduced, never increased."""
     with locked_case(case) as case:
-        ensure_possible(case, "decide_appeal")
+        ensure_allowed(case, "decide_appeal", by=by)
+        ensure_hearing_held(current_hearing(case, Hearing.Kind.APPEAL))
         appeal = case.appeal
         if not reasons.strip():
             raise RuleBroken("Give the reasons for the appeal decision.")

@@ -54,9 +54,7 @@ def advance(
     """
     method = getattr(case, transition)
     source = case.status
-    ensure_possible(case, transition)
-    if by is not None and not has_transition_perm(method, by):
-        raise NotAllowed("You are not the person who may take this step in this case.")
+    ensure_allowed(case, transition, by=by)
     method(**arguments)
     case.stage_entered_at = timezone.now()
     if case.status in CLOSED_STATUSES:
@@ -93,6 +91,13 @@ def ensure_possible(case: Case, transition: str) -> None:
     """Refuse a step the case's status does not allow, before anything is written for it."""
     if not can_proceed(getattr(case, transition)):
         _moved_on(case)
+
+
+def ensure_allowed(case: Case, transition: str, *, by: User | None) -> None:
+    """Refuse a step the case's status does not allow, or ``by`` may not take."""
+    ensure_possible(case, transition)
+    if by is not None and not has_transition_perm(getattr(case, transition), by):
+        raise NotAllowed("You are not the person who may take this step in this case.")
 
 
 def ensure_at(case: Case, status: Status) -> None:

@@ -25,7 +25,7 @@ from casework.models import (
 from casework.workdays import Calendar, procedure
 
 from .allegations import ensure_allegations_framed
-from .cases import advance, locked_case, workflow_sync
+from .cases import advance, ensure_allowed, locked_case, workflow_sync
 
 
 @dataclass
@@ -88,7 +88,18 @@ def _new_hearing(case: Case, arrangement: Arrangement, *, kind: str, by: User, *
 
 
 def current_hearing(case: Case, kind: str = Hearing.Kind.DISCIPLINARY) -> Hearing | None:
-    return case.hearings.filter(kind=kind).order_by("-arranged_at", "-id").first()
+    return case.hearings.current(kind)
+
+
+def ensure_hearing_held(hearing: Hearing | None) -> None:
+    """A decision follows the hearing, where the employee puts their case (Acas Code paras
+    12 and 18); one recorded before it would have been made without hearing them."""
+    if hearing is not None and hearing.starts_at > timezone.now():
+        raise RuleBroken(
+            f"The {hearing.get_kind_display().lower()} is arranged for "
+            f"{timezone.localtime(hearing.starts_at):%A %-d %B %Y at %H:%M}. Its decision can "
+            "be recorded once it has been held. Nothing was changed."
+        )
 
 
 def schedule_hearing(*, case: Case, by: User, arrangement: Arrangement) -> Hearing:
@@ -183,6 +194,8 @@ def record_decision(
     """The chair's finding on each allegation, and one sanction, for sign-off."""
     with locked_case(case) as case:
         returned = case.status == Status.RETURNED_TO_CHAIR
+        ensure_allowed(case, "record_decision", by=by)
+        ensure_hearing_held(current_hearing(case))
         if not reasons.strip():
             raise RuleBroken("Give the reasons for the decision.")
         if sanction not in allowed_sanctions(case):

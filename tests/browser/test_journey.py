@@ -46,7 +46,7 @@ def submit(page: Page, label: str) -> None:
     page.get_by_role("button", name=label).click()
 
 
-def test_a_concern_travels_from_report_to_the_headteachers_sign_off(page: Page):
+def test_a_concern_travels_from_report_to_the_headteachers_sign_off(page: Page, hold_hearing):
     # A teacher reports a concern about a colleague.
     browser_sign_in(page, "Aisha", "Khan")
     page.get_by_role("link", name="Report a concern").first.click()
@@ -134,7 +134,8 @@ def test_a_concern_travels_from_report_to_the_headteachers_sign_off(page: Page):
     expect(page.get_by_test_id("case-status")).to_have_text("Hearing scheduled")
     sign_out(page)
 
-    # The chair records the decision.
+    # The hearing is held; afterwards the chair records the decision.
+    hold_hearing(case)
     browser_sign_in(page, "Michael", "Okafor")
     act_on_case(page, reference)
     page.get_by_label("Upheld", exact=True).check()
