@@ -78,6 +78,23 @@ def sign_in(client):
 
 
 @pytest.fixture
+def own_media(settings, tmp_path):
+    """Files this test stores go to a folder of its own, so what it leaves behind can be
+    counted."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": settings.MEDIA_URL},
+        },
+    }
+    return root
+
+
+@pytest.fixture
 def hold_hearing(time_machine):
     """hold_hearing(case) moves the clock to two hours after the case's hearing (or, with
     kind=Hearing.Kind.APPEAL, its appeal hearing) starts: the chair may now decide."""

@@ -19,24 +19,11 @@ from casework.models import AuditEvent, Case, EvidenceFile, Status
 from casework.services import concerns, triage
 from workflows import engine
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 TODAY = timezone.localdate
 REPORT = reverse("casework:report_concern")
 WHAT_WAS_SEEN = "A photo of Year 9's trip with a comment naming a colleague's illness."
-
-
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    """Evidence goes to a folder of this test's own."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    return tmp_path
 
 
 def form(**changes) -> dict:
@@ -68,11 +55,11 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def nothing_stored(private_files) -> None:
+def nothing_stored(own_media) -> None:
     assert Case.objects.count() == 0
     assert EvidenceFile.objects.count() == 0
     assert AuditEvent.objects.filter(case__isnull=False).count() == 0
-    assert not [p for p in private_files.rglob("*") if p.is_file()]
+    assert not [p for p in own_media.rglob("*") if p.is_file()]
 
 
 # --- The form -------------------------------------------------------------------------------
@@ -175,12 +162,12 @@ def test_someone_with_no_place_in_the_workforce_cannot_report(client):
 # --- Refusals: a clear message and nothing stored ------------------------------------------
 
 
-def test_nobody_can_report_themselves(sign_in, private_files):
+def test_nobody_can_report_themselves(sign_in, own_media):
     client = sign_in("Daniel", "Shaw")
     page = report(client)
     assert page.status_code == 200
     assert page.context["form"].errors["subject"]
-    nothing_stored(private_files)
+    nothing_stored(own_media)
     # Nor through the service, whatever the form offers.
     daniel = person("Daniel", "Shaw")
     with pytest.raises(RuleBroken, match="cannot raise a concern about yourself"):
@@ -196,7 +183,7 @@ def test_nobody_can_report_themselves(sign_in, private_files):
             reporter=daniel,
             by=daniel.user,
         )
-    nothing_stored(private_files)
+    nothing_stored(own_media)
 
 
 @pytest.mark.parametrize(
@@ -225,18 +212,18 @@ def test_nobody_can_report_themselves(sign_in, private_files):
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_stored(
-    sign_in, private_files, changes, message
+    sign_in, own_media, changes, message
 ):
     page = report(sign_in("Priya", "Patel"), **changes)
     assert page.status_code == 200
     assert message in page.content.decode()
-    nothing_stored(private_files)
+    nothing_stored(own_media)
 
 
 # --- Evidence ---------------------------------------------------------------------------------
 
 
-def test_evidence_files_are_stored_with_their_sha256(sign_in, private_files):
+def test_evidence_files_are_stored_with_their_sha256(sign_in, own_media):
     screenshot = png_bytes()
     notes = b"Saved from the post at 21:14 on Saturday.\n"
     page = report(
@@ -262,7 +249,7 @@ def test_evidence_files_are_stored_with_their_sha256(sign_in, private_files):
     assert {e.details["sha256"] for e in events} == {e.sha256 for e in stored.values()}
 
 
-def test_a_web_page_dressed_as_a_picture_is_refused_and_nothing_kept(sign_in, private_files):
+def test_a_web_page_dressed_as_a_picture_is_refused_and_nothing_kept(sign_in, own_media):
     page = report(
         sign_in("Priya", "Patel"),
         evidence=[
@@ -274,7 +261,7 @@ def test_a_web_page_dressed_as_a_picture_is_refused_and_nothing_kept(sign_in, pr
     )
     assert page.status_code == 200
     assert "not a kind of file Casework accepts" in page.content.decode()
-    nothing_stored(private_files)
+    nothing_stored(own_media)
 
 
 # --- The safeguarding route, chosen on arrival ----------------------------------------------

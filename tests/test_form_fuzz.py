@@ -252,14 +252,7 @@ def _media_files(root) -> set[str]:
     return {os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names}
 
 
-def test_the_concern_form_survives_fuzzing(client, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
+def test_the_concern_form_survives_fuzzing(client, own_media):
     reporter = person("Aisha", "Khan")
     client.force_login(reporter.user)
     url = reverse("casework:report_concern")
@@ -294,7 +287,7 @@ def test_the_concern_form_survives_fuzzing(client, settings, tmp_path):
     def submit(data, uploads):
         submitted.append(data)
         with transaction.atomic():
-            stored = _media_files(tmp_path)
+            stored = _media_files(own_media)
             if uploads:
                 data["evidence"] = [SimpleUploadedFile(name, body) for name, body in uploads]
             response = client.post(url, data)
@@ -309,12 +302,12 @@ def test_the_concern_form_survives_fuzzing(client, settings, tmp_path):
                 _, year, number = new.reference.split("-")
                 assert int(number) == numbers.get(int(year), 0) + 1  # no gaps
                 assert AuditEvent.objects.filter(case_id=new.pk, action="concern.raised").exists()
-                assert fresh(new).evidence.count() == len(_media_files(tmp_path) - stored)
+                assert fresh(new).evidence.count() == len(_media_files(own_media) - stored)
             else:
                 assert response.status_code == 200, response.status_code
                 assert response.context["form"].errors, "the form came back without saying why"
                 assert database_state() == before
-                assert _media_files(tmp_path) == stored, "a refused concern left a file behind"
+                assert _media_files(own_media) == stored, "a refused concern left a file behind"
             transaction.set_rollback(True)
 
     submit()

@@ -24,24 +24,11 @@ from casework.services import investigation, letters, suspensions
 from casework.services.hearings import current_hearing
 from casework.workdays import Calendar, procedure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 TRUST = "St Clare Catholic Multi Academy Trust"
 VOLUNTEER = {"subject": ("Patricia", "Doyle"), "reporter": ("Grace", "O'Neill")}
 EMPLOYEE = {"subject": ("Daniel", "Shaw"), "reporter": ("Priya", "Patel")}
-
-
-@pytest.fixture(autouse=True)
-def letter_storage(settings, tmp_path):
-    """Issued letters go to a folder of this test's own."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
 
 
 def flat(text: str) -> str:

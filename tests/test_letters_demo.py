@@ -11,19 +11,7 @@ from django.core.management import call_command
 
 from casework.models import AuditEvent, Case, Letter, LetterDelivery, LetterKind, Sanction
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def letter_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 
 def test_after_seed_demo_every_letter_kind_exists_as_an_issued_pdf():

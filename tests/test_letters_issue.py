@@ -16,19 +16,7 @@ from casework.models import AuditEvent, Letter, LetterKind, Sanction, Status
 from casework.services import hearings, letters
 from workflows import engine
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def letter_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 
 def stored_files(root) -> list:
@@ -39,7 +27,7 @@ def issue(case, kind=LetterKind.HEARING_INVITATION, **inputs) -> Letter:
     return letters.issue_letter(case=demo.fresh(case), by=demo_cases.hr(), kind=kind, inputs=inputs)
 
 
-def test_issuing_stores_the_pdf_with_its_hash_template_version_issuer_and_time(letter_storage):
+def test_issuing_stores_the_pdf_with_its_hash_template_version_issuer_and_time(own_media):
     case = demo_cases.case_at(Status.HEARING_SCHEDULED)
     before = timezone.now()
     letter = issue(case)
@@ -49,7 +37,7 @@ def test_issuing_stores_the_pdf_with_its_hash_template_version_issuer_and_time(l
     assert letter.sha256 == hashlib.sha256(content).hexdigest()
     assert letter.size == len(content) and letter.pages == 2
     assert letter.file.name.startswith(f"letters/{timezone.localdate():%Y}/")
-    assert stored_files(letter_storage) == [letter_storage / letter.file.name]
+    assert stored_files(own_media) == [own_media / letter.file.name]
     assert letter.template_name == "letters/hearing_invitation.html"
     assert (
         letter.template_version == f"letters/hearing_invitation.html@{rendering.templates_digest()}"
@@ -61,7 +49,7 @@ def test_issuing_stores_the_pdf_with_its_hash_template_version_issuer_and_time(l
     assert event.case_id == case.pk and event.details["sha256"] == letter.sha256
 
 
-def test_an_issued_letter_never_changes_and_issuing_again_supersedes_it(letter_storage):
+def test_an_issued_letter_never_changes_and_issuing_again_supersedes_it(own_media):
     case = demo_cases.case_at(Status.HEARING_SCHEDULED)
     first = issue(case)
     first_bytes = default_storage.open(first.file.name).read()
@@ -82,7 +70,7 @@ def test_an_issued_letter_never_changes_and_issuing_again_supersedes_it(letter_s
     assert default_storage.open(first.file.name).read() == first_bytes
     assert hashlib.sha256(first_bytes).hexdigest() == first.sha256
     assert letters.download_letter(letter=first, by=demo_cases.hr()) == first_bytes
-    assert len(stored_files(letter_storage)) == 2
+    assert len(stored_files(own_media)) == 2
     # The new letter says what it replaces.
     assert f"our letter of {first.dated:%-d %B %Y}" in " ".join(
         page.extract_text() for page in _reader(second).pages
@@ -108,16 +96,16 @@ def test_a_letter_about_another_suspension_does_not_supersede():
     assert first.topic != second.topic
 
 
-def test_a_changed_file_is_not_served(letter_storage):
+def test_a_changed_file_is_not_served(own_media):
     case = demo_cases.case_at(Status.HEARING_SCHEDULED)
     letter = issue(case)
-    (letter_storage / letter.file.name).write_bytes(b"%PDF-1.7 something else")
+    (own_media / letter.file.name).write_bytes(b"%PDF-1.7 something else")
 
     with pytest.raises(LetterFailed, match="no longer matches"):
         letters.download_letter(letter=letter, by=demo_cases.hr())
 
 
-def test_the_outcome_letter_cannot_be_issued_before_sign_off(letter_storage):
+def test_the_outcome_letter_cannot_be_issued_before_sign_off(own_media):
     case = demo_cases.case_at(Status.AWAITING_SIGN_OFF)
 
     with pytest.raises(RuleBroken, match="signed off"):
@@ -127,7 +115,7 @@ def test_the_outcome_letter_cannot_be_issued_before_sign_off(letter_storage):
         issue(case, LetterKind.OUTCOME)
 
     assert demo.fresh(case).status == Status.RETURNED_TO_CHAIR
-    assert not Letter.objects.exists() and not stored_files(letter_storage)
+    assert not Letter.objects.exists() and not stored_files(own_media)
 
 
 def test_issuing_the_outcome_letter_issues_the_outcome_in_the_same_step():
@@ -172,7 +160,7 @@ def test_dismissal_with_notice_gives_at_least_the_statutory_minimum():
     assert not Letter.objects.exists()
 
 
-def test_only_an_hr_case_manager_free_of_conflict_may_issue(letter_storage):
+def test_only_an_hr_case_manager_free_of_conflict_may_issue(own_media):
     case = demo_cases.case_at(Status.HEARING_SCHEDULED)
     headteacher = demo_cases.person("Michael", "Okafor").user  # may see the case
 
@@ -184,10 +172,10 @@ def test_only_an_hr_case_manager_free_of_conflict_may_issue(letter_storage):
         letters.preview_letter(
             case=case, by=headteacher, kind=LetterKind.HEARING_INVITATION, inputs={}
         )
-    assert not Letter.objects.exists() and not stored_files(letter_storage)
+    assert not Letter.objects.exists() and not stored_files(own_media)
 
 
-def test_a_letter_that_changed_since_it_was_previewed_is_not_issued(letter_storage):
+def test_a_letter_that_changed_since_it_was_previewed_is_not_issued(own_media):
     case = demo_cases.case_at(Status.HEARING_SCHEDULED)
     preview = letters.preview_letter(
         case=case, by=demo_cases.hr(), kind=LetterKind.HEARING_INVITATION, inputs={}
@@ -208,7 +196,7 @@ def test_a_letter_that_changed_since_it_was_previewed_is_not_issued(letter_stora
             inputs={},
             expected_digest=preview.draft.digest,
         )
-    assert not Letter.objects.exists() and not stored_files(letter_storage)
+    assert not Letter.objects.exists() and not stored_files(own_media)
 
     fresh = letters.preview_letter(
         case=case, by=demo_cases.hr(), kind=LetterKind.HEARING_INVITATION, inputs={}
@@ -238,12 +226,12 @@ def test_a_hearing_invitation_must_give_the_notice(monkeypatch):
 # --- Failures leave nothing behind -------------------------------------------------------
 
 
-def assert_nothing_changed(case, letter_storage, *, status: str, events_before: int) -> None:
+def assert_nothing_changed(case, own_media, *, status: str, events_before: int) -> None:
     case = demo.fresh(case)
     assert case.status == status
     assert case.outcome_issued_on is None and case.appeal_deadline is None
     assert not Letter.objects.exists()
-    assert not stored_files(letter_storage)
+    assert not stored_files(own_media)
     assert AuditEvent.objects.filter(case_id=case.pk).count() == events_before
     assert engine.open_tasks(case).get().flow_task.name == "issue_outcome"
 
@@ -256,9 +244,7 @@ class BrokenHTML:
         raise RuntimeError("injected layout failure")
 
 
-def test_a_render_failure_leaves_no_letter_no_file_and_the_case_unchanged(
-    monkeypatch, letter_storage
-):
+def test_a_render_failure_leaves_no_letter_no_file_and_the_case_unchanged(monkeypatch, own_media):
     case = demo_cases.case_at(Status.SIGNED_OFF)
     events = AuditEvent.objects.filter(case_id=case.pk).count()
     monkeypatch.setattr(rendering, "HTML", BrokenHTML)
@@ -266,12 +252,10 @@ def test_a_render_failure_leaves_no_letter_no_file_and_the_case_unchanged(
     with pytest.raises(LetterFailed, match="could not be made into a PDF"):
         issue(case, LetterKind.OUTCOME)
 
-    assert_nothing_changed(case, letter_storage, status=Status.SIGNED_OFF, events_before=events)
+    assert_nothing_changed(case, own_media, status=Status.SIGNED_OFF, events_before=events)
 
 
-def test_a_storage_failure_leaves_no_letter_no_file_and_the_case_unchanged(
-    monkeypatch, letter_storage
-):
+def test_a_storage_failure_leaves_no_letter_no_file_and_the_case_unchanged(monkeypatch, own_media):
     case = demo_cases.case_at(Status.SIGNED_OFF)
     events = AuditEvent.objects.filter(case_id=case.pk).count()
 
@@ -283,10 +267,10 @@ def test_a_storage_failure_leaves_no_letter_no_file_and_the_case_unchanged(
     with pytest.raises(LetterFailed, match="could not be stored"):
         issue(case, LetterKind.OUTCOME)
 
-    assert_nothing_changed(case, letter_storage, status=Status.SIGNED_OFF, events_before=events)
+    assert_nothing_changed(case, own_media, status=Status.SIGNED_OFF, events_before=events)
 
 
-def test_a_failure_after_the_file_is_stored_removes_the_file(monkeypatch, letter_storage):
+def test_a_failure_after_the_file_is_stored_removes_the_file(monkeypatch, own_media):
     case = demo_cases.case_at(Status.SIGNED_OFF)
     events = AuditEvent.objects.filter(case_id=case.pk).count()
     real_note = letters.note
@@ -301,4 +285,4 @@ def test_a_failure_after_the_file_is_stored_removes_the_file(monkeypatch, letter
     with pytest.raises(RuntimeError, match="injected"):
         issue(case, LetterKind.OUTCOME)
 
-    assert_nothing_changed(case, letter_storage, status=Status.SIGNED_OFF, events_before=events)
+    assert_nothing_changed(case, own_media, status=Status.SIGNED_OFF, events_before=events)

@@ -18,22 +18,10 @@ from casework.models import AuditEvent, Letter, LetterKind, Status
 from casework.services import allegations, letters
 from workflows import engine
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 SUBJECT = ("Daniel", "Shaw")  # the default demo case: St Thomas More, reported by Priya Patel
 HEADTEACHER = ("Michael", "Okafor")  # St Thomas More: may see the case, may not issue
-
-
-@pytest.fixture(autouse=True)
-def letter_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
 
 
 def url(case, *parts) -> str:

@@ -247,14 +247,7 @@ def test_allegations_cannot_change_once_the_hearing_decided_even_on_hold(sign_in
 # --- Investigation through to the hearing's decision ----------------------------------------
 
 
-def test_investigation_to_hearing_to_sign_off_over_http(sign_in, settings, tmp_path, hold_hearing):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def test_investigation_to_hearing_to_sign_off_over_http(sign_in, own_media, hold_hearing):
     case = case_at(Status.APPOINTING_INVESTIGATOR)
     hannah = sign_in("Hannah", "Reid")
     case = do_task(

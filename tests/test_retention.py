@@ -19,18 +19,6 @@ from casework.services import safeguarding
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": settings.MEDIA_URL},
-        },
-    }
-    return tmp_path
-
-
 def stored(root) -> list:
     return [path for path in root.rglob("*") if path.is_file()]
 
@@ -73,11 +61,11 @@ def run(*args) -> str:
 
 
 def test_a_first_warning_is_marked_spent_after_its_live_period_then_erased_six_months_on(
-    media, django_capture_on_commit_callbacks
+    own_media, django_capture_on_commit_callbacks
 ):
     case = closed_with(Sanction.FIRST_WRITTEN_WARNING)
     with_evidence(case)
-    assert len(stored(media)) == 1
+    assert len(stored(own_media)) == 1
     expires = case.warning_expires_on
     assert expires == case.outcome_issued_on + relativedelta(months=6) - datetime.timedelta(days=1)
 
@@ -97,7 +85,7 @@ def test_a_first_warning_is_marked_spent_after_its_live_period_then_erased_six_m
     assert [s.reference for s in outcome.done] == [case.reference]
     assert not Case.objects.filter(pk=case.pk).exists()
     assert not EvidenceFile.objects.filter(case_id=case.pk).exists()
-    assert stored(media) == []  # the stored file went too
+    assert stored(own_media) == []  # the stored file went too
     erased = AuditEvent.objects.get(action="retention.erased")
     assert erased.details["reference"] == case.reference
     assert "First written warning" in erased.details["rule"]
@@ -127,7 +115,7 @@ def test_a_dismissal_is_kept_for_the_limitation_period():
 
 
 def test_a_case_not_upheld_is_destroyed_at_closure_and_a_dry_run_changes_nothing(
-    media, django_capture_on_commit_callbacks
+    own_media, django_capture_on_commit_callbacks
 ):
     case = case_at(Status.NO_CASE_TO_ANSWER)
     with_evidence(case)
@@ -139,7 +127,7 @@ def test_a_case_not_upheld_is_destroyed_at_closure_and_a_dry_run_changes_nothing
     assert open_case.reference not in report
     assert "Dry run: nothing was changed." in report
     assert Case.objects.filter(pk=case.pk).exists()
-    assert len(stored(media)) == 1
+    assert len(stored(own_media)) == 1
     assert not AuditEvent.objects.filter(action__startswith="retention.").exists()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,7 +135,7 @@ def test_a_case_not_upheld_is_destroyed_at_closure_and_a_dry_run_changes_nothing
     assert f"Done: {case.reference} erase" in report
     assert not Case.objects.filter(pk=case.pk).exists()
     assert Case.objects.filter(pk=open_case.pk).exists()
-    assert stored(media) == []
+    assert stored(own_media) == []
     assert AuditEvent.objects.filter(action="retention.erased").count() == 1
     applied = AuditEvent.objects.get(action="retention.applied")
     assert applied.details["done"] == [[case.reference, "erase"]]
@@ -193,7 +181,7 @@ def test_a_safeguarding_record_without_a_date_of_birth_is_kept_and_flagged():
 
 @pytest.mark.parametrize("finding", [LadoOutcome.MALICIOUS, LadoOutcome.FALSE])
 def test_a_false_or_malicious_allegation_leaves_the_persons_record(
-    media, finding, django_capture_on_commit_callbacks
+    own_media, finding, django_capture_on_commit_callbacks
 ):
     subject = person("Daniel", "Shaw")
     case = case_at(Status.ON_HOLD_EXTERNAL)
@@ -216,7 +204,7 @@ def test_a_false_or_malicious_allegation_leaves_the_persons_record(
     assert case.subject.user_id is None and case.subject.has_left
     assert "Daniel" not in case.what_was_seen and "Instagram" not in case.what_was_seen
     assert not case.evidence.exists()
-    assert stored(media) == []
+    assert stored(own_media) == []
     assert case.lado_referral.outcome == finding
     assert "Daniel" not in case.lado_referral.outcome_notes
     assert all("alleged" not in a.particulars for a in case.allegations.all())

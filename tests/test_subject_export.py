@@ -31,19 +31,7 @@ THIRD_PARTIES = [
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media", "base_url": settings.MEDIA_URL},
-        },
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def case(media, hold_hearing) -> Case:
+def case(own_media, hold_hearing) -> Case:
     """A case about Daniel Shaw, raised by Priya Patel, taken to a first written warning."""
     case = case_at(Status.INVESTIGATION)
     officer = case.investigating_officer.user

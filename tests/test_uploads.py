@@ -16,22 +16,6 @@ from casework.models import Case, EvidenceFile, Status
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    """Evidence goes to a folder of the test's own, so what is stored can be counted."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": settings.MEDIA_URL},
-        },
-    }
-    return root
-
-
 def stored(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()]
 
@@ -115,7 +99,7 @@ def upload(client, case: Case, name: str, content: bytes):
     ],
 )
 def test_a_disguised_or_dangerous_file_is_refused_and_nothing_is_stored(
-    sign_in, media, name, content, message
+    sign_in, own_media, name, content, message
 ):
     case = case_at(Status.TRIAGE)
     response = upload(sign_in("Hannah", "Reid"), case, name, content)
@@ -124,10 +108,10 @@ def test_a_disguised_or_dangerous_file_is_refused_and_nothing_is_stored(
     assert message in page
     assert "Nothing was stored." in page
     assert not EvidenceFile.objects.filter(case=case).exists()
-    assert stored(media) == []
+    assert stored(own_media) == []
 
 
-def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(sign_in, media):
+def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(sign_in, own_media):
     """Django itself must not refuse the upload first: Casework says what is wrong."""
     case = case_at(Status.TRIAGE)
     limit = settings.CASEWORK_EVIDENCE_MAX_BYTES
@@ -138,10 +122,10 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(sign_in, med
     assert "the largest file accepted is 20.0\xa0MB" in page
     assert "Nothing was stored." in page
     assert not EvidenceFile.objects.filter(case=case).exists()
-    assert stored(media) == []
+    assert stored(own_media) == []
 
 
-def test_a_refused_file_with_a_concern_creates_no_case(sign_in, media):
+def test_a_refused_file_with_a_concern_creates_no_case(sign_in, own_media):
     from tests.conftest import staff
 
     client = sign_in("Aisha", "Khan")
@@ -165,7 +149,7 @@ def test_a_refused_file_with_a_concern_creates_no_case(sign_in, media):
     assert response.status_code == 200
     assert "is not a kind of file Casework accepts" in response.content.decode()
     assert Case.objects.count() == before
-    assert stored(media) == []
+    assert stored(own_media) == []
 
 
 @pytest.mark.parametrize(
@@ -186,7 +170,7 @@ def test_a_refused_file_with_a_concern_creates_no_case(sign_in, media):
     ],
 )
 def test_an_accepted_file_is_stored_privately_under_a_random_name_with_its_hash(
-    sign_in, media, name, content, content_type, kept_name
+    sign_in, own_media, name, content, content_type, kept_name
 ):
     case = case_at(Status.TRIAGE)
     client = sign_in("Hannah", "Reid")
@@ -197,7 +181,7 @@ def test_an_accepted_file_is_stored_privately_under_a_random_name_with_its_hash(
     assert item.original_name == kept_name
     assert item.sha256 == hashlib.sha256(content).hexdigest()
     assert item.size == len(content)
-    files = stored(media)
+    files = stored(own_media)
     assert len(files) == 1
     assert files[0].read_bytes() == content
     assert files[0].name != name and Path(name).stem not in files[0].name  # a random name
@@ -211,7 +195,7 @@ def test_an_accepted_file_is_stored_privately_under_a_random_name_with_its_hash(
     assert b"".join(download.streaming_content) == content
 
 
-def test_evidence_is_not_served_to_someone_who_may_not_see_the_case(sign_in, media):
+def test_evidence_is_not_served_to_someone_who_may_not_see_the_case(sign_in, own_media):
     case = case_at(Status.TRIAGE)
     upload(sign_in("Hannah", "Reid"), case, "screenshot.png", picture())
     item = EvidenceFile.objects.get(case=case)
@@ -222,7 +206,7 @@ def test_evidence_is_not_served_to_someone_who_may_not_see_the_case(sign_in, med
     assert sign_in("Hannah", "Reid").get(f"{settings.MEDIA_URL}{item.file.name}").status_code == 404
 
 
-def test_prune_orphan_files_removes_only_old_files_no_record_names(sign_in, media):
+def test_prune_orphan_files_removes_only_old_files_no_record_names(sign_in, own_media):
     import os
     import time
 
@@ -230,10 +214,10 @@ def test_prune_orphan_files_removes_only_old_files_no_record_names(sign_in, medi
 
     case = case_at(Status.TRIAGE)
     upload(sign_in("Hannah", "Reid"), case, "screenshot.png", picture())
-    kept = media / EvidenceFile.objects.get(case=case).file.name
-    (media / "evidence").mkdir(exist_ok=True)
-    old_orphan = media / "evidence" / "left-by-a-crash.png"
-    new_orphan = media / "evidence" / "row-on-its-way.png"
+    kept = own_media / EvidenceFile.objects.get(case=case).file.name
+    (own_media / "evidence").mkdir(exist_ok=True)
+    old_orphan = own_media / "evidence" / "left-by-a-crash.png"
+    new_orphan = own_media / "evidence" / "row-on-its-way.png"
     for path in (old_orphan, new_orphan):
         path.write_bytes(b"x")
     two_days_ago = time.time() - 2 * 24 * 3600
