@@ -413,7 +413,7 @@ class TriageForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = TriageDecision.choices
-        if not case.data_protection or case.dpo_informed_at:
+        if not case.dpo_confirmation_due:
             del self.fields["dpo_informed"]
 
 
@@ -427,7 +427,7 @@ class SafeguardingReviewForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = SafeguardingDecision.choices
-        if not case.data_protection or case.dpo_informed_at:
+        if not case.dpo_confirmation_due:
             del self.fields["dpo_informed"]
 
 

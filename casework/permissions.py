@@ -201,6 +201,11 @@ def may_add_allegations(case: Case, user: User | None) -> bool:
     return may_manage_case(case, user) or may_record_investigation(case, user)
 
 
+def may_frame_allegations(case: Case, user: User | None) -> bool:
+    """Those who add allegations, and the DSL while reviewing a safeguarding concern."""
+    return may_add_allegations(case, user) or may_review_safeguarding(case, user)
+
+
 def may_see_low_level_log(user: User | None) -> bool:
     return is_hr(user) or bool(schools_where(user, Role.SAFEGUARDING_LEAD))
 

@@ -215,7 +215,7 @@ def next_step(case: Case, *, user: User | None = None) -> NextStep | None:
 def hearing_not_yet_held(case: Case, kind: str) -> Hearing | None:
     """The case's current hearing of ``kind`` if it has not begun: its decision must wait."""
     hearing = case.hearings.current(kind)
-    return hearing if hearing and hearing.starts_at > timezone.now() else None
+    return hearing if hearing and not hearing.has_begun else None
 
 
 def actor_name(user: User) -> str:

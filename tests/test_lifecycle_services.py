@@ -414,6 +414,19 @@ def test_a_case_paused_after_its_hearing_keeps_its_allegations():
     assert arranged.allegations.count() == 2
 
 
+def test_the_only_allegation_of_an_investigation_stays_while_the_case_is_on_hold():
+    paused = safeguarding.pause_case(
+        case=case_at(Status.INVESTIGATION), by=hr(), reason="The police are investigating."
+    )
+    (only,) = paused.allegations.all()
+    refused(
+        paused,
+        RuleBroken,
+        "This is the case's only allegation",
+        lambda: allegations.remove_allegation(allegation=only, by=hr(), why="Wrong clause."),
+    )
+
+
 # --- The safeguarding route ---------------------------------------------------------------
 
 

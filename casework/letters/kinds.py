@@ -41,6 +41,7 @@ from casework.models import (
     Suspension,
     SuspensionReview,
 )
+from casework.services.hearings import current_hearing
 from casework.services.outcomes import appeal_deadline, warning_expiry
 from casework.workdays import Calendar, procedure
 
@@ -100,10 +101,6 @@ def approved_sign_off(case: Case) -> SignOff:
             "executive standing in) has signed off this outcome."
         )
     return sign_off
-
-
-def current_hearing(case: Case, kind: str) -> Hearing | None:
-    return case.hearings.select_related("chair").current(kind)
 
 
 def upheld(allegations: list[Allegation]) -> list[Allegation]:

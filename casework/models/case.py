@@ -268,6 +268,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.reference
 
     @property
+    def dpo_confirmation_due(self) -> bool:
+        """A possible personal data breach the Data Protection Officer has not yet been told of."""
+        return self.data_protection and self.dpo_informed_at is None
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

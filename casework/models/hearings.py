@@ -54,6 +54,10 @@ class Hearing(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%d %b %Y %H:%M}"
 
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at <= timezone.now()
+
 
 class SignOff(models.Model):
     """The signing authority's decision on the chair's outcome."""

@@ -27,15 +27,17 @@ FRAMING_STATUSES = frozenset(
 )
 
 
-def allegations_open(case: Case) -> bool:
-    """Whether the allegations may still change at the case's stage.
-
-    A case on hold counts as the stage it will resume at: one paused after its hearing
-    keeps the allegations that hearing decided.
-    """
+def _stage(case: Case) -> str:
+    """The case's stage; for a case on hold, the stage it will resume at (one paused after
+    its hearing keeps the allegations that hearing decided)."""
     if case.status == Status.ON_HOLD_EXTERNAL and case.paused_from:
-        return RESUME_TO[case.paused_from] in FRAMING_STATUSES
-    return case.status in FRAMING_STATUSES
+        return RESUME_TO[case.paused_from]
+    return case.status
+
+
+def allegations_open(case: Case) -> bool:
+    """Whether the allegations may still change at the case's stage."""
+    return _stage(case) in FRAMING_STATUSES
 
 
 # Once an investigation is opened the case is always about at least one allegation (Acas
@@ -51,9 +53,7 @@ INVESTIGATED = frozenset(
 
 
 def _ensure_may_frame(case: Case, by: User) -> None:
-    if not permissions.may_add_allegations(case, by) and not permissions.may_review_safeguarding(
-        case, by
-    ):
+    if not permissions.may_frame_allegations(case, by):
         raise NotAllowed("Only the case manager, the DSL or the investigating officer may do this.")
     if not allegations_open(case):
         raise RuleBroken(
@@ -119,7 +119,7 @@ def remove_allegation(*, allegation: Allegation, by: User, why: str) -> None:
         if not why.strip():
             raise RuleBroken("Say why the allegation is being removed.")
         allegation = case.allegations.get(pk=allegation.pk)
-        if case.status in INVESTIGATED and case.allegations.count() == 1:
+        if _stage(case) in INVESTIGATED and case.allegations.count() == 1:
             raise RuleBroken(
                 "This is the case's only allegation, and an investigation has been opened on "
                 "it. Add the right allegation first, or withdraw the case if nothing is alleged."
@@ -137,6 +137,6 @@ def remove_allegation(*, allegation: Allegation, by: User, why: str) -> None:
 def ensure_allegations_framed(case: Case) -> None:
     if not case.allegations.exists():
         raise RuleBroken(
-            "Add at least one allegation, each tied to a clause of the policy, before opening "
-            "an investigation."
+            "Add at least one allegation, each tied to a clause of the policy, first: an "
+            "investigation and a hearing are about particular allegations."
         )

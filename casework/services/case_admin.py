@@ -19,9 +19,6 @@ def withdraw_case(*, case: Case, by: User, reason: str) -> Case:
         if not reason.strip():
             raise RuleBroken("Give the reason for withdrawing the case.")
         case.closure_reason = reason.strip()
-        # A withdrawn case waits for nothing, even if it was on hold.
-        case.paused_from = ""
-        case.hold_reason = ""
         advance(case, "withdraw", by=by, why=reason.strip())
         workflow_sync(case, by=by)
         return case

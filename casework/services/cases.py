@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from casework import audit, deadlines
+from casework import audit, deadlines, permissions
 from casework.errors import CaseMoved, NotAllowed
 from casework.models import CLOSED_STATUSES, Case, Status, User
 
@@ -56,6 +56,9 @@ def advance(
     source = case.status
     ensure_allowed(case, transition, by=by)
     method(**arguments)
+    if source == Status.ON_HOLD_EXTERNAL:  # resumed or withdrawn: it waits for nothing now
+        case.paused_from = ""
+        case.hold_reason = ""
     case.stage_entered_at = timezone.now()
     if case.status in CLOSED_STATUSES:
         case.closed_at = case.stage_entered_at
@@ -85,6 +88,13 @@ def advance(
     )
     if case.status in CLOSED_STATUSES:
         _end_suspensions(case, by=by)
+
+
+def take_on_if_unmanaged(case: Case, *, by: User) -> None:
+    """The first HR case manager to act on a case with none runs it from then on (a concern
+    that went straight to the DSL reaches HR only after the safeguarding review)."""
+    if case.case_manager_id is None:
+        case.case_manager = permissions.person_of(by)
 
 
 def ensure_possible(case: Case, transition: str) -> None:

@@ -88,13 +88,13 @@ def _new_hearing(case: Case, arrangement: Arrangement, *, kind: str, by: User, *
 
 
 def current_hearing(case: Case, kind: str = Hearing.Kind.DISCIPLINARY) -> Hearing | None:
-    return case.hearings.current(kind)
+    return case.hearings.select_related("chair").current(kind)
 
 
 def ensure_hearing_held(hearing: Hearing | None) -> None:
     """A decision follows the hearing, where the employee puts their case (Acas Code paras
     12 and 18); one recorded before it would have been made without hearing them."""
-    if hearing is not None and hearing.starts_at > timezone.now():
+    if hearing is not None and not hearing.has_begun:
         raise RuleBroken(
             f"The {hearing.get_kind_display().lower()} is arranged for "
             f"{timezone.localtime(hearing.starts_at):%A %-d %B %Y at %H:%M}. Its decision can "

@@ -21,7 +21,7 @@ from casework.models import (
     WitnessStatement,
 )
 
-from .cases import advance, ensure_at, locked_case, note, workflow_sync
+from .cases import advance, ensure_at, locked_case, note, take_on_if_unmanaged, workflow_sync
 
 
 def appoint_investigating_officer(
@@ -31,9 +31,7 @@ def appoint_investigating_officer(
         if not terms_of_reference.strip():
             raise RuleBroken("Set the terms of reference: what the investigation must establish.")
         responsibility.ensure_may_investigate(case, officer)
-        if case.case_manager_id is None:
-            # Opened by the DSL from a safeguarding review: HR takes the case on here.
-            case.case_manager = permissions.person_of(by)
+        take_on_if_unmanaged(case, by=by)
         case.investigating_officer = officer
         case.terms_of_reference = terms_of_reference.strip()
         advance(

@@ -7,7 +7,7 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-from casework import deadlines, permissions
+from casework import deadlines
 from casework.errors import RuleBroken
 from casework.models import (
     AFTER_EXTERNAL_DECISION,
@@ -21,7 +21,15 @@ from casework.models import (
 )
 
 from .allegations import ensure_allegations_framed
-from .cases import advance, ensure_at, ensure_possible, locked_case, note, workflow_sync
+from .cases import (
+    advance,
+    ensure_at,
+    ensure_possible,
+    locked_case,
+    note,
+    take_on_if_unmanaged,
+    workflow_sync,
+)
 from .triage import record_dpo_told
 
 
@@ -165,12 +173,7 @@ def resume_after_hold(
                 Status.LOW_LEVEL_CONCERN,
             ):
                 case.closure_reason = why
-        case.paused_from = ""
-        case.hold_reason = ""
-        if case.case_manager_id is None:
-            # A concern that went straight to the DSL reaches HR here for the first time:
-            # whoever takes it on from the queue runs it from now on, as at triage.
-            case.case_manager = permissions.person_of(by)
+        take_on_if_unmanaged(case, by=by)
         advance(
             case,
             "resume",

@@ -10,7 +10,7 @@ from casework.errors import RuleBroken
 from casework.models import Case, Status, User
 
 from .allegations import ensure_allegations_framed
-from .cases import advance, ensure_at, locked_case, workflow_sync
+from .cases import advance, ensure_at, locked_case, take_on_if_unmanaged, workflow_sync
 from .concerns import hand_to_safeguarding_lead
 
 
@@ -24,7 +24,7 @@ class TriageDecision(models.TextChoices):
 def record_dpo_told(case: Case, *, confirmed: bool) -> None:
     """A possible personal data breach must be with the Data Protection Officer, who decides
     on reporting to the ICO within 72 hours, before anyone decides what happens to it."""
-    if not case.data_protection or case.dpo_informed_at is not None:
+    if not case.dpo_confirmation_due:
         return
     if not confirmed:
         raise RuleBroken(
@@ -57,8 +57,7 @@ def triage_concern(
         if not reasons.strip():
             raise RuleBroken("Give the reasons for the triage decision.")
         record_dpo_told(case, confirmed=dpo_informed)
-        if case.case_manager_id is None:
-            case.case_manager = permissions.person_of(by)
+        take_on_if_unmanaged(case, by=by)
         why = reasons.strip()
         if decision == TriageDecision.NO_CASE_TO_ANSWER:
             case.closure_reason = why

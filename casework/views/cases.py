@@ -90,12 +90,8 @@ class CaseDetailView(TemplateView):
             links=[line for line in case.links.splitlines() if line.strip()],
             can_manage=manage,
             can_frame=allegations.allegations_open(case)
-            and (
-                permissions.may_add_allegations(case, user)
-                or permissions.may_review_safeguarding(case, user)
-            ),
-            can_investigate=permissions.may_investigate(case, user)
-            and case.status == Status.INVESTIGATION,
+            and permissions.may_frame_allegations(case, user),
+            can_investigate=permissions.may_record_investigation(case, user),
             can_pause=manage and case.status in FORMAL_STATUSES,
             can_reschedule=manage and case.status == Status.HEARING_SCHEDULED,
             can_replace_io=manage and case.status == Status.INVESTIGATION,
@@ -115,10 +111,7 @@ class AddAllegationView(CaseFormView):
     refusal = "Only the case manager, the DSL or the investigating officer may frame allegations."
 
     def may_act(self):
-        user = self.request.user
-        return permissions.may_add_allegations(self.case, user) or (
-            permissions.may_review_safeguarding(self.case, user)
-        )
+        return permissions.may_frame_allegations(self.case, self.request.user)
 
     def perform(self, form):
         allegations.add_allegation(
