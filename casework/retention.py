@@ -30,16 +30,20 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
 from . import audit
+from .errors import CaseMoved
 from .models import (
     CLOSED_STATUSES,
+    UPHELD_FINDINGS,
+    WARNINGS,
+    AppealOutcome,
     Case,
-    Finding,
     LadoOutcome,
     Sanction,
     StaffMember,
     Status,
     Trust,
 )
+from .services.cases import locked_case, note
 
 SPEND = "spend"
 ERASE = "erase"
@@ -82,11 +86,9 @@ def _closed_on(case: Case) -> datetime.date:
 def _upheld(case: Case) -> bool:
     """Was any allegation found proven at a hearing, and did it survive any appeal?"""
     appeal = getattr(case, "appeal", None)
-    if appeal is not None and appeal.outcome == "revoked":
+    if appeal is not None and appeal.outcome == AppealOutcome.REVOKED:
         return False
-    return case.allegations.filter(
-        hearing_finding__in=[Finding.UPHELD, Finding.PARTLY_UPHELD]
-    ).exists()
+    return case.allegations.filter(hearing_finding__in=UPHELD_FINDINGS).exists()
 
 
 def _not_upheld(case: Case) -> bool:
@@ -123,9 +125,7 @@ def _erasure(case: Case) -> Step:
             f"{period('SAFEGUARDING_MINIMUM_YEARS')} years, whichever is later",
             due,
         )
-    if case.sanction in (Sanction.FIRST_WRITTEN_WARNING, Sanction.FINAL_WRITTEN_WARNING) and (
-        case.warning_expires_on
-    ):
+    if case.sanction in WARNINGS and (case.warning_expires_on):
         first = case.sanction == Sanction.FIRST_WRITTEN_WARNING
         months = period(
             "FIRST_WARNING_KEPT_MONTHS_AFTER_EXPIRY"
@@ -161,15 +161,7 @@ def _erasure(case: Case) -> Step:
 def schedule(case: Case) -> list[Step]:
     """Everything the schedule will ever call for on this case, due or not."""
     steps = []
-    if (
-        case.warning_expires_on
-        and case.warning_spent_on is None
-        and case.sanction
-        in (
-            Sanction.FIRST_WRITTEN_WARNING,
-            Sanction.FINAL_WRITTEN_WARNING,
-        )
-    ):
+    if case.warning_expires_on and case.warning_spent_on is None and case.sanction in WARNINGS:
         steps.append(
             Step(
                 case,
@@ -294,8 +286,8 @@ def _delete_files_after_commit(names: list[str]) -> None:
 
 def erase(case: Case, *, rule: str) -> dict:
     """Destroy the case and everything held under it, files included."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+    # The workflow's lock, then the case's, in the order every service takes them.
+    with locked_case(case) as case:
         reference, school, status = case.reference, case.school.name, case.status
         files = _remove(_parts(case))
         case.witnesses.clear()
@@ -339,8 +331,7 @@ def anonymise(case: Case, *, rule: str) -> dict:
     What stays: the reference, school, dates, clauses and the LADO's outcome, so that the
     trust can still count and learn from what happened without it being on anyone's record.
     """
-    with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("subject__trust").get(pk=case.pk)
+    with locked_case(case) as case:
         files = _remove(_parts(case, keep=("allegations", "lado_referral", "process")))
         for allegation in case.allegations.all():
             allegation.particulars = REMOVED_TEXT
@@ -369,11 +360,10 @@ def anonymise(case: Case, *, rule: str) -> dict:
         case.anonymised_at = timezone.now()
         case.save()
         _delete_files_after_commit(files)
-        audit.record(
+        note(
+            case,
+            by=None,
             action="retention.anonymised",
-            actor=None,
-            case=case,
-            target=case,
             summary=f"Case {case.reference} anonymised: removed from the person's record",
             details={"rule": rule, "files": len(files)},
         )
@@ -381,17 +371,15 @@ def anonymise(case: Case, *, rule: str) -> dict:
 
 
 def spend(case: Case, *, on: datetime.date) -> None:
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+    with locked_case(case) as case:
         if case.warning_spent_on is not None:
             return
         case.warning_spent_on = on
         case.save(update_fields=["warning_spent_on"])
-        audit.record(
+        note(
+            case,
+            by=None,
             action="retention.warning_spent",
-            actor=None,
-            case=case,
-            target=case,
             summary=f"{case.get_sanction_display()} spent from {on:%d %B %Y}",
             details={"spent_on": on.isoformat()},
         )
@@ -410,7 +398,7 @@ def carry_out(steps: list[Step]) -> Outcome:
                 erase(step.case, rule=step.rule)
             elif step.action == ANONYMISE:
                 anonymise(step.case, rule=step.rule)
-        except (ProtectedError, Case.DoesNotExist) as problem:
+        except (ProtectedError, Case.DoesNotExist, CaseMoved) as problem:
             outcome.failed.append((step, str(problem)))
             continue
         outcome.done.append(step)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework import demo_cases, permissions
+from casework.letters import kinds
 from casework.models import (
     Case,
     DeliveryMethod,
@@ -42,15 +43,8 @@ def case_with_outcome(sanction: str, *, issued: bool = False, **concern) -> Case
     case = demo_cases.case_at(Status.HEARING_SCHEDULED, hearing_held=True, **concern)
     case = demo_cases.approve(fresh(demo_cases.decide(case, sanction)))
     if issued:
-        issue(case, outcome_kind(sanction), **outcome_inputs(fresh(case)))
+        issue(case, kinds.outcome_kind_for(fresh(case)).kind, **outcome_inputs(fresh(case)))
     return fresh(case)
-
-
-def outcome_kind(sanction: str) -> str:
-    return {
-        Sanction.DISMISSAL_WITH_NOTICE: LetterKind.DISMISSAL_WITH_NOTICE,
-        Sanction.SUMMARY_DISMISSAL: LetterKind.SUMMARY_DISMISSAL,
-    }.get(sanction, LetterKind.OUTCOME)
 
 
 def outcome_inputs(case: Case) -> dict:

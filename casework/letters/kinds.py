@@ -26,12 +26,12 @@ from casework.errors import RuleBroken
 from casework.models import (
     DISMISSALS,
     EMPLOYEE_SANCTIONS,
+    UPHELD_FINDINGS,
     VOLUNTEER_OUTCOMES,
     WARNINGS,
     Allegation,
     AppealOutcome,
     Case,
-    Finding,
     Hearing,
     Letter,
     LetterKind,
@@ -104,7 +104,7 @@ def approved_sign_off(case: Case) -> SignOff:
 
 
 def upheld(allegations: list[Allegation]) -> list[Allegation]:
-    return [a for a in allegations if a.hearing_finding in (Finding.UPHELD, Finding.PARTLY_UPHELD)]
+    return [a for a in allegations if a.hearing_finding in UPHELD_FINDINGS]
 
 
 def concerns_child_safety(allegations: list[Allegation]) -> bool:
@@ -171,6 +171,17 @@ class Kind:
 
     def clean(self, case: Case, inputs: dict, today: datetime.date) -> dict:
         return {}
+
+    def checked_inputs(self, case: Case, inputs: dict, today: datetime.date) -> dict:
+        """The inputs, cleaned, for a letter the case allows now; RuleBroken if not."""
+        refusal = self.refusal(case)
+        if refusal:
+            raise RuleBroken(refusal)
+        return self.clean(case, inputs, today)
+
+    def issues_outcome(self, case: Case) -> bool:
+        """Whether issuing this letter also issues the signed-off outcome."""
+        return self.kind in OUTCOME_KINDS and case.status == Status.SIGNED_OFF
 
     def topic(self, case: Case, inputs: dict) -> str:
         return self.kind.value
@@ -468,12 +479,10 @@ class Outcome(Kind):
         if case.sanction not in self.sanctions:
             kind = outcome_kind_for(case)
             return f"This outcome calls for the {kind.title.lower()} letter."
-        sign_off = latest_sign_off(case)
-        if sign_off is None or not sign_off.approved or sign_off.sanction != case.sanction:
-            return (
-                "The outcome letter cannot be issued before the headteacher (or the trust "
-                "executive standing in) has signed off this outcome."
-            )
+        try:
+            approved_sign_off(case)
+        except RuleBroken as missing:
+            return missing.message
         return None
 
     def topic(self, case, inputs):
@@ -669,8 +678,3 @@ def outcome_kind_for(case: Case) -> Kind:
         Sanction.DISMISSAL_WITH_NOTICE: KINDS[LetterKind.DISMISSAL_WITH_NOTICE],
         Sanction.SUMMARY_DISMISSAL: KINDS[LetterKind.SUMMARY_DISMISSAL],
     }.get(case.sanction, KINDS[LetterKind.OUTCOME])
-
-
-def available_kinds(case: Case) -> list[Kind]:
-    """The letters that may be issued for the case now."""
-    return [spec for spec in KINDS.values() if spec.refusal(case) is None]

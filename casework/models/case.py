@@ -172,6 +172,9 @@ class Finding(models.TextChoices):
     NOT_UPHELD = "not_upheld", "Not upheld"
 
 
+UPHELD_FINDINGS = (Finding.UPHELD, Finding.PARTLY_UPHELD)
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

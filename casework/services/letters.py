@@ -14,23 +14,21 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from casework import audit, permissions
+from casework import permissions
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.letters import LetterFailed, kinds, rendering
-from casework.letters.context import common_context
+from casework.letters.context import common_context, letterhead
 from casework.models import (
     Case,
     DeliveryMethod,
     Letter,
     LetterDelivery,
     StaffMember,
-    Status,
     User,
 )
 from casework.storage import files_removed_on_failure
@@ -87,10 +85,7 @@ def draft_letter(
     today = today or timezone.localdate()
     author = _ensure_manager(case, by)
     spec = kinds.kind_for(kind)
-    refusal = spec.refusal(case)
-    if refusal:
-        raise RuleBroken(refusal)
-    cleaned = spec.clean(case, inputs, today)
+    cleaned = spec.checked_inputs(case, inputs, today)
     topic = spec.topic(case, cleaned)
     replaces = (
         Letter.objects.current().filter(case=case, topic=topic).order_by("-issued_at").first()
@@ -136,11 +131,10 @@ def preview_letter(*, case: Case, by: User, kind: str, inputs: dict, pdf: bool =
                 "The draft could not be made into a PDF. Try again; if it keeps happening, tell "
                 "the system administrator."
             ) from None
-    audit.record(
+    note(
+        case,
+        by=by,
         action="viewed.letter_draft",
-        case=case,
-        actor=by,
-        target=case,
         summary=f"Draft letter previewed: {draft.spec.title} ({'PDF' if pdf else 'HTML'})",
         details={"kind": draft.spec.kind.value, "format": "pdf" if pdf else "html"},
     )
@@ -164,13 +158,10 @@ def issue_letter(
     with locked_case(case) as case:
         _ensure_manager(case, by)
         today = timezone.localdate()
-        if spec.kind in kinds.OUTCOME_KINDS and case.status == Status.SIGNED_OFF:
+        if spec.issues_outcome(case):
             # The outcome goes out with its letter: check the letter can be made first, so
             # a refusal changes nothing, then issue the outcome in this same transaction.
-            refusal = spec.refusal(case)
-            if refusal:
-                raise RuleBroken(refusal)
-            spec.clean(case, inputs, today)
+            spec.checked_inputs(case, inputs, today)
             case = outcomes.issue_outcome(case=case, by=by)
         draft = draft_letter(case=case, by=by, kind=kind, inputs=inputs, today=today)
         if expected_digest is not None and expected_digest != draft.digest:
@@ -253,10 +244,10 @@ def download_letter(*, letter: Letter, by: User) -> bytes:
     if not permissions.can_view_case(by, case):
         raise NotAllowed("You cannot see this case's letters.")
     content = stored_pdf(letter)
-    audit.record(
+    note(
+        case,
+        by=by,
         action="viewed.letter",
-        case=case,
-        actor=by,
         target=letter,
         summary=f"Letter downloaded: {letter.title} of {letter.dated:%d %B %Y}",
     )
@@ -323,8 +314,8 @@ def _email(*, letter: Letter, to_address: str) -> None:
     """The e-mail says only that a letter is attached: e-mail is forwarded and left open on
     screens, so the details stay in the PDF. Sent inside the transaction: if it cannot be
     sent, the delivery is not recorded."""
-    letterhead = settings.CASEWORK_LETTERHEAD
-    context = {"trust": letterhead["TRUST_NAME"], "contact_email": letterhead.get("EMAIL", "")}
+    head = letterhead()
+    context = {"trust": head.name, "contact_email": head.email}
     message = EmailMessage(
         subject=render_to_string("casework/letters/email_subject.txt", context).strip(),
         body=render_to_string("casework/letters/email_body.txt", context),

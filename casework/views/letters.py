@@ -18,7 +18,7 @@ from casework import permissions, selectors
 from casework.errors import CaseworkError, NotAllowed
 from casework.letters import kinds
 from casework.letters.forms import DeliveryForm, LetterForm, form_class_for
-from casework.models import Case, Letter, Status
+from casework.models import Case, Letter
 from casework.services import letters
 
 from .base import CaseFormView
@@ -133,8 +133,7 @@ class LetterDraftMixin:
             refusal=self.spec.refusal(self.case),
             preview=self.preview,
             preview_html=self.preview.draft.screen_html() if self.preview else "",
-            issues_outcome=self.spec.kind in kinds.OUTCOME_KINDS
-            and self.case.status == Status.SIGNED_OFF,
+            issues_outcome=self.spec.issues_outcome(self.case),
         )
         return context
 

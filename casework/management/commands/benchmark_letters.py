@@ -26,7 +26,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from casework import demo_cases
-from casework.letters import demo, rendering
+from casework.letters import demo, kinds, rendering
 from casework.models import LetterKind, Sanction, StaffMember, Status
 from casework.services import letters
 
@@ -87,7 +87,7 @@ class Command(BaseCommand):
 
     def scenarios(self) -> list[tuple[str, Callable[[], tuple]]]:
         """(label, a function giving (case, kind, inputs)) for each kind and audience."""
-        volunteer = {"subject": ("Patricia", "Doyle"), "reporter": ("Grace", "O'Neill")}
+        volunteer = demo.VOLUNTEER
 
         def at(status, kind, **concern):
             return lambda: (demo_cases.case_at(status, **concern), kind, {})
@@ -95,7 +95,7 @@ class Command(BaseCommand):
         def outcome(sanction, **concern):
             def make():
                 case = demo.case_with_outcome(sanction, **concern)
-                return case, demo.outcome_kind(sanction), demo.outcome_inputs(case)
+                return case, kinds.outcome_kind_for(case).kind, demo.outcome_inputs(case)
 
             return make
 
