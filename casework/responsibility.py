@@ -18,11 +18,7 @@ CHAIR_ROLES = (Role.HEADTEACHER, Role.TRUST_EXECUTIVE)
 
 
 def _eligible(people: Iterable[StaffMember], *, excluding: set[int]) -> list[StaffMember]:
-    return [
-        p
-        for p in people
-        if p.pk not in excluding and p.user_id is not None and p.user.is_active and not p.has_left
-    ]
+    return [p for p in people if p.pk not in excluding and p.can_sign_in]
 
 
 def _holders(role: Role, *, school_id: int | None = None, deputies_last: bool = True):
@@ -94,7 +90,7 @@ def signing_role_title(case: Case, person: StaffMember) -> str:
 
 
 def _ensure_can_sign_in(person: StaffMember, role_name: str) -> None:
-    if person.user_id is None or not person.user.is_active or person.has_left:
+    if not person.can_sign_in:
         raise RuleBroken(
             f"{person.full_name} cannot be the {role_name}: they have no active Casework sign-in."
         )

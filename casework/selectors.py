@@ -133,7 +133,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     person = permissions.person_of(user)
     if person is None or person.has_left or not user.is_active:
         return Case.objects.none()
-    cases = Case.objects.exclude(subject=person).exclude(reporter=person).exclude(witnesses=person)
+    cases = Case.objects.exclude(pk__in=Case.objects.involving(person).values("pk"))
     if permissions.is_hr(user):
         return cases
     named = (

@@ -21,10 +21,6 @@ from .models import CaseProcess
 from .nodes import CaseEnd, CaseStart, CaseTask, StatusIs, StatusRoute
 
 
-def _may_sign_in(person) -> bool:
-    return person.user_id is not None and person.user.is_active and not person.has_left
-
-
 class CaseFlow(flow.Flow):
     """Case
 
@@ -199,7 +195,7 @@ class CaseFlow(flow.Flow):
         case = activation.process.case
         too_close = permissions.conflicted_ids(case)
         manager = case.case_manager
-        if manager is not None and manager.pk not in too_close and _may_sign_in(manager):
+        if manager is not None and manager.pk not in too_close and manager.can_sign_in:
             return manager.user
         if permissions.is_hr_person(case.subject):
             colleague = permissions.first_hr_user(excluding=too_close)

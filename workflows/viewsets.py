@@ -5,7 +5,6 @@ the flow's view permission. Casework's register and case page filter by need to 
 those addresses lead there instead; the inbox, queue, archive and task pages stay.
 """
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -16,6 +15,7 @@ from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
 
 from casework import permissions
+from casework.models import Case
 
 from .models import CaseProcess
 
@@ -62,12 +62,9 @@ class QueueView(WorkflowQueueListView):
         tasks = super().queryset
         if person is None:
             return tasks
-        too_close = (
-            Q(process__caseprocess__case__subject=person)
-            | Q(process__caseprocess__case__reporter=person)
-            | Q(process__caseprocess__case__witnesses=person)
+        return tasks.exclude(
+            process__caseprocess__case__in=Case.objects.involving(person).values("pk")
         )
-        return tasks.exclude(too_close)
 
 
 class TasksApp(WorkflowAppViewset):

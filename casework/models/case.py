@@ -182,6 +182,12 @@ class CaseQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(status__in=CLOSED_STATUSES)
 
+    def involving(self, person):
+        """Cases ``person`` is the subject, reporter or a witness of: too close to know more."""
+        return self.filter(
+            models.Q(subject=person) | models.Q(reporter=person) | models.Q(witnesses=person)
+        ).distinct()
+
 
 class Case(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)

@@ -136,6 +136,11 @@ class StaffMember(models.Model):
     def has_left(self) -> bool:
         return self.left_on is not None and self.left_on <= timezone.localdate()
 
+    @property
+    def can_sign_in(self) -> bool:
+        """Has an active sign-in and is still with the trust: someone a task can go to."""
+        return self.user_id is not None and self.user.is_active and not self.has_left
+
 
 class Role(models.TextChoices):
     """Casework roles. Being a member of staff needs no role: everyone may report."""
