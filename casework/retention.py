@@ -44,6 +44,7 @@ from .models import (
     Trust,
 )
 from .services.cases import locked_case, note
+from .storage import stored_names
 
 SPEND = "spend"
 ERASE = "erase"
@@ -205,14 +206,7 @@ def plan(*, today: datetime.date | None = None) -> list[Step]:
 
 
 def _stored_files(instances: list[models.Model]) -> list[str]:
-    names = []
-    for instance in instances:
-        for model_field in instance._meta.fields:
-            if isinstance(model_field, models.FileField):
-                value = getattr(instance, model_field.attname)
-                if value:
-                    names.append(str(value))
-    return names
+    return [name for instance in instances for name in stored_names(instance)]
 
 
 def _parts(case: Case, *, keep: tuple[str, ...] = ()) -> list[models.Model]:

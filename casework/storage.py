@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 
 
 class FileSaver:
@@ -36,3 +37,15 @@ def files_removed_on_failure() -> Iterator[FileSaver]:
         for name in saver.saved:
             default_storage.delete(name)
         raise
+
+
+def file_fields(model: type[models.Model]) -> list[models.FileField]:
+    """The fields of ``model`` that hold a stored file: retention removes what they name,
+    the orphan sweep keeps it, a subject access export includes it."""
+    return [field for field in model._meta.fields if isinstance(field, models.FileField)]
+
+
+def stored_names(instance: models.Model) -> list[str]:
+    """The stored files ``instance`` names."""
+    names = (str(getattr(instance, field.attname)) for field in file_fields(type(instance)))
+    return [name for name in names if name]

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from . import audit, selectors
 from .models import AuditEvent, Case, EvidenceFile, StaffMember, WitnessStatement
+from .storage import file_fields, stored_names
 
 WITHHELD = "[redacted: third party]"
 
@@ -269,15 +270,12 @@ def _files_of(case: Case) -> list[tuple[str, str, str]]:
         model = relation.related_model
         if model is EvidenceFile or relation.many_to_many or relation.one_to_one:
             continue
-        file_fields = [f for f in model._meta.fields if isinstance(f, models.FileField)]
-        if not file_fields or relation.on_delete is models.DO_NOTHING:
+        if not file_fields(model) or relation.on_delete is models.DO_NOTHING:
             continue
         folder = str(model._meta.verbose_name_plural)
         for row in model._default_manager.filter(**{relation.field.name: case}):
-            for file_field in file_fields:
-                stored = getattr(row, file_field.attname)
-                if stored:
-                    found.append((folder, f"{row.pk}-{PurePath(str(stored)).name}", str(stored)))
+            for stored in stored_names(row):
+                found.append((folder, f"{row.pk}-{PurePath(stored).name}", stored))
     return found
 
 

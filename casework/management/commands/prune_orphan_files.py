@@ -12,10 +12,10 @@ import posixpath
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import models
 from django.utils import timezone
 
 from casework import audit
+from casework.storage import file_fields
 
 FOLDERS = ("evidence", "letters")
 MINIMUM_AGE = datetime.timedelta(days=1)
@@ -35,15 +35,14 @@ def referenced_files() -> set[str]:
     """Every file name held in any file field of any model."""
     names: set[str] = set()
     for model in apps.get_models():
-        for field in model._meta.fields:
-            if isinstance(field, models.FileField):
-                names.update(
-                    str(value)
-                    for value in model._default_manager.exclude(**{field.name: ""})
-                    .values_list(field.name, flat=True)
-                    .iterator()
-                    if value
-                )
+        for field in file_fields(model):
+            names.update(
+                str(value)
+                for value in model._default_manager.exclude(**{field.name: ""})
+                .values_list(field.name, flat=True)
+                .iterator()
+                if value
+            )
     return names
 
 
