@@ -604,3 +604,7 @@ class RegisterFilterForm(forms.Form):
             "order"
         )
         self.fields["clause"].label_from_instance = lambda c: c.code
+
+    def filters(self) -> dict:
+        """The register's filters as chosen; none when nothing (or nothing valid) was."""
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}

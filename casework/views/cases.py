@@ -42,15 +42,7 @@ class RegisterView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = forms.RegisterFilterForm(self.request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        cases = selectors.register(
-            self.request.user,
-            q=filters.get("q", ""),
-            status=filters.get("status", ""),
-            school=filters.get("school"),
-            clause=filters.get("clause"),
-            overdue=filters.get("overdue", False),
-        )
+        cases = selectors.register(self.request.user, **form.filters())
         page = Paginator(cases, self.page_size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -146,25 +146,15 @@ class AuditLogExportView(HROnly):
         )
 
 
-class RegisterExportView(HROnly):
-    refusal = "Only HR case managers may export the case register."
-
+class RegisterExportView(View):
     def dispatch(self, request, *args, **kwargs):
         if not permissions.may_export_register(request.user):
-            raise PermissionDenied(self.refusal)
+            raise PermissionDenied("Only HR case managers may export the case register.")
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        form = RegisterFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        cases = selectors.register(
-            request.user,
-            q=filters.get("q", ""),
-            status=filters.get("status", ""),
-            school=filters.get("school"),
-            clause=filters.get("clause"),
-            overdue=filters.get("overdue", False),
-        )
+        filters = RegisterFilterForm(request.GET or None).filters()
+        cases = selectors.register(request.user, **filters)
         audit.record(
             action="exported.case_register",
             actor=request.user,
