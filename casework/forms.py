@@ -27,6 +27,7 @@ from .models import (
     Status,
 )
 from .permissions import conflicted_ids
+from .responsibility import chair_exclusions
 
 
 class SignInForm(AuthenticationForm):
@@ -358,16 +359,9 @@ class ArrangementForm(forms.Form):
 
     def __init__(self, *args, case, appeal: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        excluded = {
-            case.investigating_officer_id,
-            case.appeal_chair_id if not appeal else None,
-            case.hearing_chair_id if appeal else None,
-        }
-        if appeal:  # nobody previously involved hears the appeal (Acas Code para 27)
-            excluded |= set(case.sign_offs.values_list("signed_by_id", flat=True))
         self.fields["chair"].queryset = people_with_roles(
             [Role.HEADTEACHER, Role.TRUST_EXECUTIVE], case=case
-        ).exclude(pk__in=[pk for pk in excluded if pk])
+        ).exclude(pk__in=chair_exclusions(case, appeal=appeal))
         self.fields["chair"].label = "Appeal chair" if appeal else "Chair"
         if appeal:
             del self.fields["dismissal_possible"]

@@ -111,6 +111,26 @@ def ensure_may_investigate(case: Case, person: StaffMember) -> None:
     _ensure_can_sign_in(person, "investigating officer")
 
 
+def chair_exclusions(case: Case, *, appeal: bool) -> dict[int, str]:
+    """Who may not chair the hearing (or appeal) for their part in the case, and that part.
+
+    Nobody previously involved hears the appeal (Acas Code para 27).
+    """
+    if not appeal:
+        others = {
+            case.investigating_officer_id: "the investigating officer",
+            case.appeal_chair_id: "the appeal chair",
+        }
+    else:
+        signers = case.sign_offs.values_list("signed_by_id", flat=True)
+        others = {
+            case.investigating_officer_id: "the investigating officer",
+            case.hearing_chair_id: "the hearing chair",
+            **{signer: "the person who signed off the outcome" for signer in signers},
+        }
+    return {pk: part for pk, part in others.items() if pk}
+
+
 def ensure_may_chair(case: Case, person: StaffMember) -> None:
     if not RoleAssignment.objects.filter(person=person, role__in=CHAIR_ROLES).exists():
         raise RuleBroken(
@@ -121,10 +141,7 @@ def ensure_may_chair(case: Case, person: StaffMember) -> None:
         case,
         person,
         "hearing chair",
-        others={
-            case.investigating_officer_id: "the investigating officer",
-            case.appeal_chair_id: "the appeal chair",
-        },
+        others=chair_exclusions(case, appeal=False),
     )
     _ensure_can_sign_in(person, "hearing chair")
     # Found now, not after the hearing: the chair's decision must have someone to sign it off.
@@ -142,17 +159,7 @@ def ensure_may_chair_appeal(case: Case, person: StaffMember) -> None:
             f"{person.full_name} cannot chair an appeal: an appeal is chaired by a headteacher "
             "or a trust executive."
         )
-    signers = set(case.sign_offs.values_list("signed_by_id", flat=True))
-    _ensure_independent(
-        case,
-        person,
-        "appeal chair",
-        others={
-            case.investigating_officer_id: "the investigating officer",
-            case.hearing_chair_id: "the hearing chair",
-            **{signer: "the person who signed off the outcome" for signer in signers},
-        },
-    )
+    _ensure_independent(case, person, "appeal chair", others=chair_exclusions(case, appeal=True))
     _ensure_can_sign_in(person, "appeal chair")
 
 
