@@ -8,9 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from casework.forms import DateInput, TimeInput
-from casework.models import Case, DeliveryMethod, LetterKind, SuspensionReview
+from casework.models import Case, DeliveryMethod, LetterKind
 
-from .kinds import Kind, statutory_notice_weeks
+from .kinds import (
+    Kind,
+    reviews_to_write_about,
+    statutory_notice_weeks,
+    suspensions_to_write_about,
+)
 
 
 class LetterForm(forms.Form):
@@ -64,9 +69,9 @@ class SuspensionForm(LetterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suspension"].queryset = self.case.suspensions.filter(
-            ended_on__isnull=self.current
-        ).order_by("-started_on", "-id")
+        self.fields["suspension"].queryset = suspensions_to_write_about(
+            self.case, current=self.current
+        )
         self.fields["suspension"].label_from_instance = lambda s: (
             f"From {s.started_on:%d %B %Y}"
             + (f" to {s.ended_on:%d %B %Y}" if s.ended_on else " (current)")
@@ -82,9 +87,7 @@ class SuspensionReviewForm(LetterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["review"].queryset = SuspensionReview.objects.filter(
-            suspension__case=self.case, suspension__ended_on__isnull=True
-        ).order_by("-reviewed_on", "-id")
+        self.fields["review"].queryset = reviews_to_write_about(self.case)
         self.fields["review"].label_from_instance = lambda r: (
             f"Reviewed on {r.reviewed_on:%d %B %Y}"
         )

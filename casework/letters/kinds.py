@@ -240,19 +240,29 @@ class InvestigationMeeting(Kind):
         }
 
 
+def suspensions_to_write_about(case: Case, *, current: bool):
+    """The case's current (or lifted) suspensions, newest first: what a letter may be about."""
+    return (
+        case.suspensions.select_related("welfare_contact")
+        .filter(ended_on__isnull=current)
+        .order_by("-started_on", "-id")
+    )
+
+
+def reviews_to_write_about(case: Case):
+    """The recorded reviews of the case's current suspensions, newest first."""
+    return SuspensionReview.objects.filter(
+        suspension__case=case, suspension__ended_on__isnull=True
+    ).order_by("-reviewed_on", "-id")
+
+
 class _SuspensionKind(Kind):
     needs_inputs = True
 
     def _suspension(self, case: Case, inputs: dict, *, current: bool) -> Suspension:
-        suspensions = case.suspensions.select_related("welfare_contact").filter(
-            ended_on__isnull=current
-        )
+        suspensions = suspensions_to_write_about(case, current=current)
         chosen = _pk(inputs.get("suspension"))
-        suspension = (
-            suspensions.filter(pk=chosen).first()
-            if chosen
-            else suspensions.order_by("-started_on", "-id").first()
-        )
+        suspension = (suspensions.filter(pk=chosen) if chosen else suspensions).first()
         if suspension is None:
             raise RuleBroken(
                 "Choose a current suspension of this case."
@@ -272,7 +282,7 @@ class SuspensionLetter(_SuspensionKind):
         return "Suspension from volunteering" if case.subject.is_volunteer else "Suspension"
 
     def refusal(self, case):
-        if not case.suspensions.filter(ended_on__isnull=True).exists():
+        if not suspensions_to_write_about(case, current=True).exists():
             return "There is no current suspension in this case to write about."
         return None
 
@@ -295,22 +305,14 @@ class SuspensionReviewLetter(_SuspensionKind):
     template_name = "letters/suspension_review.html"
 
     def refusal(self, case):
-        if not SuspensionReview.objects.filter(
-            suspension__case=case, suspension__ended_on__isnull=True
-        ).exists():
+        if not reviews_to_write_about(case).exists():
             return "No review of a current suspension has been recorded in this case."
         return None
 
     def clean(self, case, inputs, today):
-        reviews = SuspensionReview.objects.filter(
-            suspension__case=case, suspension__ended_on__isnull=True
-        )
+        reviews = reviews_to_write_about(case)
         chosen = _pk(inputs.get("review"))
-        review = (
-            reviews.filter(pk=chosen).first()
-            if chosen
-            else reviews.order_by("-reviewed_on", "-id").first()
-        )
+        review = (reviews.filter(pk=chosen) if chosen else reviews).first()
         if review is None:
             raise RuleBroken("Choose a recorded review of the current suspension.")
         return {"review": review.pk}
@@ -334,7 +336,7 @@ class SuspensionLifted(_SuspensionKind):
     template_name = "letters/suspension_lifted.html"
 
     def refusal(self, case):
-        if not case.suspensions.filter(ended_on__isnull=False).exists():
+        if not suspensions_to_write_about(case, current=False).exists():
             return "No suspension in this case has been lifted."
         return None
 
