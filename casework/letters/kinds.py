@@ -45,6 +45,8 @@ from casework.services.hearings import current_hearing
 from casework.services.outcomes import appeal_deadline, warning_expiry
 from casework.workdays import Calendar, procedure
 
+from .context import allegations_of
+
 # --- Reading stored inputs -----------------------------------------------------------------
 
 
@@ -497,7 +499,7 @@ class Outcome(Kind):
         return approved_sign_off(case)
 
     def context(self, case, inputs, today):
-        allegations = list(case.allegations.select_related("clause").order_by("number"))
+        allegations = allegations_of(case)
         sanction = case.sanction
         live_months = {
             Sanction.FIRST_WRITTEN_WARNING: procedure("FIRST_WARNING_LIVE_MONTHS"),
@@ -601,7 +603,7 @@ class AppealOutcomeLetter(Kind):
 
     def context(self, case, inputs, today):
         appeal = case.appeal
-        allegations = list(case.allegations.select_related("clause").order_by("number"))
+        allegations = allegations_of(case)
         return {
             "appeal": appeal,
             "appeal_hearing": current_hearing(case, Hearing.Kind.APPEAL),
