@@ -41,7 +41,6 @@ def issue_outcome(*, case: Case, by: User, issued_on: datetime.date | None = Non
             raise RuleBroken(
                 "The outcome cannot be issued before the headteacher has signed it off."
             )
-        ensure_possible(case, "issue_outcome")  # e.g. it has been issued already
         case.outcome_issued_on = issued_on
         case.sanction_effective_on = issued_on
         case.warning_expires_on = warning_expiry(case.sanction, issued_on)
