@@ -1074,15 +1074,24 @@ class CaseLifecycles(RuleBasedStateMachine):
     def _inputs_schedule_hearing(self, model, case, data):
         return self._arrangement_inputs(model, case, data, appeal=False)
 
-    def _expect_schedule_hearing(self, model, case, person, inputs):
+    def _expect_arrangement(self, model, case, person, inputs, *, appeal: bool):
+        """A hearing (or appeal hearing) arranged by HR, soundly, with notice, at its stage."""
+        at, to = (
+            (S.APPEAL_LODGED, S.APPEAL_HEARING)
+            if appeal
+            else (S.HEARING_TO_ARRANGE, S.HEARING_SCHEDULED)
+        )
         ok = (
             self._arrangement_sound(case, inputs)
-            and self._may_chair(model, case, inputs["chair"], appeal=False)
+            and self._may_chair(model, case, inputs["chair"], appeal=appeal)
             and self._notice_enough(case, inputs)
-            and model.status == S.HEARING_TO_ARRANGE
+            and model.status == at
             and self._hr_free(model, case, person)
         )
-        return Expect(True, S.HEARING_SCHEDULED) if ok else REFUSED
+        return Expect(True, to) if ok else REFUSED
+
+    def _expect_schedule_hearing(self, model, case, person, inputs):
+        return self._expect_arrangement(model, case, person, inputs, appeal=False)
 
     def _run_schedule_hearing(self, case, actor, inputs):
         hearings.schedule_hearing(case=case, by=actor, arrangement=self._arrangement(inputs))
@@ -1276,14 +1285,7 @@ class CaseLifecycles(RuleBasedStateMachine):
         return self._arrangement_inputs(model, case, data, appeal=True)
 
     def _expect_schedule_appeal(self, model, case, person, inputs):
-        ok = (
-            self._arrangement_sound(case, inputs)
-            and self._may_chair(model, case, inputs["chair"], appeal=True)
-            and self._notice_enough(case, inputs)
-            and model.status == S.APPEAL_LODGED
-            and self._hr_free(model, case, person)
-        )
-        return Expect(True, S.APPEAL_HEARING) if ok else REFUSED
+        return self._expect_arrangement(model, case, person, inputs, appeal=True)
 
     def _run_schedule_appeal(self, case, actor, inputs):
         appeals.schedule_appeal_hearing(case=case, by=actor, arrangement=self._arrangement(inputs))
