@@ -28,6 +28,7 @@ from .models import (
 )
 from .permissions import conflicted_ids
 from .responsibility import chair_exclusions
+from .workdays import procedure_text
 
 
 class SignInForm(AuthenticationForm):
@@ -379,7 +380,10 @@ class RescheduleForm(ArrangementForm):
     postponed_for_companion = forms.BooleanField(
         required=False,
         label="Postponed because the companion cannot attend",
-        help_text="The new date must then be within five working days of the original one.",
+        help_text=procedure_text(
+            "The new date must then be within {COMPANION_POSTPONEMENT_WORKING_DAYS} working "
+            "day{COMPANION_POSTPONEMENT_WORKING_DAYS:s} of the original one."
+        ),
     )
 
 
@@ -393,7 +397,9 @@ class AcknowledgeForm(forms.Form):
 DPO_CONFIRMATION = forms.BooleanField(
     required=False,
     label="The Data Protection Officer has been told of a possible personal data breach",
-    help_text="The DPO decides on reporting to the ICO within 72 hours.",
+    help_text=procedure_text(
+        "The DPO decides on reporting to the ICO within {DPO_DECISION_HOURS} hours."
+    ),
 )
 
 
@@ -602,3 +608,4 @@ class RegisterFilterForm(forms.Form):
     def filters(self) -> dict:
         """The register's filters as chosen; none when nothing (or nothing valid) was."""
         return self.cleaned_data if self.is_bound and self.is_valid() else {}
+

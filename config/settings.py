@@ -335,6 +335,12 @@ CASEWORK_PROCEDURE = {
     "TASK_TARGET_WORKING_DAYS": env_int("CASEWORK_TASK_TARGET_WORKING_DAYS", 5),
     "SUSPENSION_REVIEW_WORKING_DAYS": env_int("CASEWORK_SUSPENSION_REVIEW_WORKING_DAYS", 20),
     "FORMER_PUPIL_CONTACT_YEARS": env_int("CASEWORK_FORMER_PUPIL_CONTACT_YEARS", 3),
+    # Clock hours, not working days: the DPO decides on reporting a breach to the ICO.
+    "DPO_DECISION_HOURS": env_int("CASEWORK_DPO_DECISION_HOURS", 72),
+    # Calendar months (UK GDPR Art. 12(3)): a subject access request is answered within
+    # this, or within this plus the extension where HR records why it is needed.
+    "SUBJECT_ACCESS_MONTHS": env_int("CASEWORK_SUBJECT_ACCESS_MONTHS", 1),
+    "SUBJECT_ACCESS_EXTENSION_MONTHS": env_int("CASEWORK_SUBJECT_ACCESS_EXTENSION_MONTHS", 2),
 }
 
 # Largest evidence file accepted (issue: uploads are checked by content, not name).

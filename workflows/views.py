@@ -24,6 +24,7 @@ from casework.services import (
 from casework.views.base import ServiceFormView
 from casework.views.cases import arrangement_from
 from casework.views.letters import LetterDraftMixin
+from casework.workdays import procedure_text
 
 
 class TaskView(ServiceFormView):
@@ -209,9 +210,10 @@ class ArrangeAppealView(TaskView):
 
 class SafeguardingReviewView(TaskView):
     form_class = forms.SafeguardingReviewForm
-    intro = (
+    intro = procedure_text(
         "Does the concern meet the harm threshold (KCSIE Part 4)? If so, refer it to the LADO "
-        "within one working day and do not interview the subject, the child or witnesses first."
+        "within {LADO_REFERRAL_WORKING_DAYS} working day{LADO_REFERRAL_WORKING_DAYS:s} and do "
+        "not interview the subject, the child or witnesses first."
     )
     submit_label = "Record the decision"
 
