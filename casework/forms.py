@@ -20,6 +20,7 @@ from .models import (
     Platform,
     PupilsInvolved,
     Recommendation,
+    RequestChannel,
     Role,
     RoleAssignment,
     School,
@@ -609,3 +610,54 @@ class RegisterFilterForm(forms.Form):
         """The register's filters as chosen; none when nothing (or nothing valid) was."""
         return self.cleaned_data if self.is_bound and self.is_valid() else {}
 
+
+# --- Subject access requests ------------------------------------------------------------
+
+
+class SubjectAccessRequestForm(forms.Form):
+    person = StaffChoiceField(
+        queryset=StaffMember.objects.none(),
+        label="Who is the request about?",
+        help_text="The person asking for their own data; people who have left are listed too.",
+    )
+    received_on = forms.DateField(
+        widget=DateInput,
+        label="Received on",
+        help_text="The day it reached the trust, even if that was not a working day.",
+    )
+    received_via = forms.ChoiceField(
+        choices=RequestChannel.choices, widget=forms.RadioSelect, label="How did it arrive?"
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Anything about what they asked for that whoever answers should know.",
+    )
+
+    def __init__(self, *args, by: StaffMember | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = StaffMember.objects.select_related("school").order_by("last_name", "first_name")
+        self.fields["person"].queryset = people.exclude(pk=by.pk) if by else people
+        if not self.is_bound:
+            self.initial.setdefault("received_on", timezone.localdate())
+
+
+class SubjectAccessExtensionForm(forms.Form):
+    reason = reasons_field(
+        "Why the request needs longer",
+        procedure_text(
+            "A complex request may take {SUBJECT_ACCESS_EXTENSION_MONTHS} more "
+            "month{SUBJECT_ACCESS_EXTENSION_MONTHS:s}. Tell the person, with this reason, "
+            "before the first deadline."
+        ),
+    )
+
+
+class SubjectAccessAnsweredForm(forms.Form):
+    answered_on = forms.DateField(widget=DateInput, label="Sent to them on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("answered_on", timezone.localdate())

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from .models import (
     Policy,
     Role,
     Status,
+    SubjectAccessRequest,
     User,
 )
 
@@ -113,6 +115,15 @@ def features_for(user: User) -> list[Feature]:
             "policy",
         )
     )
+    if permissions.may_handle_subject_access(user):
+        features.append(
+            Feature(
+                "Subject access requests",
+                "Requests for a person's own data: log them, answer them, keep the deadline.",
+                reverse("casework:subject_access_requests"),
+                "assignment_ind",
+            )
+        )
     if permissions.may_use_admin(user):
         features.append(
             Feature(
@@ -331,3 +342,57 @@ def audit_log(
             )
         )
     return events.order_by("-id")
+
+
+# --- Subject access requests ------------------------------------------------------------
+
+
+def subject_access_requests(user: User) -> QuerySet[SubjectAccessRequest]:
+    """HR's list: unanswered requests by due date, then answered ones, latest first. Nobody
+    sees a request about themselves."""
+    if not permissions.may_handle_subject_access(user):
+        return SubjectAccessRequest.objects.none()
+    return (
+        SubjectAccessRequest.objects.exclude(person=permissions.person_of(user))
+        .select_related("person__school", "export_produced_by", "logged_by")
+        .order_by(F("answered_on").desc(nulls_first=True), "due_on", "id")
+    )
+
+
+def subject_access_request_for(user: User, pk: int) -> SubjectAccessRequest:
+    request = subject_access_requests(user).filter(pk=pk).first()
+    if request is None:
+        raise Http404("No subject access request found.")
+    return request
+
+
+@dataclass(frozen=True)
+class SubjectAccessDeadline:
+    due_on: datetime.date
+    days: int  # to the due date; negative once it has passed
+    overdue: bool
+    answered: bool
+
+    @property
+    def description(self) -> str:
+        if self.answered:
+            return "Answered"
+        if self.overdue:
+            return f"Overdue by {-self.days} day{pluralize(-self.days)}"
+        if self.days == 0:
+            return "Due today"
+        return f"Due in {self.days} day{pluralize(self.days)}"
+
+
+def subject_access_deadline(
+    request: SubjectAccessRequest, *, today: datetime.date
+) -> SubjectAccessDeadline:
+    """Where a request stands against its deadline, in calendar days (its rule counts
+    calendar months, not working days)."""
+    days = (request.due_on - today).days
+    return SubjectAccessDeadline(
+        due_on=request.due_on,
+        days=days,
+        overdue=not request.is_answered and days < 0,
+        answered=request.is_answered,
+    )

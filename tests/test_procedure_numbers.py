@@ -2,6 +2,7 @@
 setting, so what people are told is what the rules enforce when the trust changes one."""
 
 import pytest
+from django.urls import reverse
 
 from casework.demo_cases import SAFEGUARDING, case_at
 from casework.errors import RuleBroken
@@ -67,3 +68,10 @@ def test_every_letter_quotes_the_subject_access_month_from_its_setting(procedure
     draft = letters.draft_letter(case=case, by=hr, kind=LetterKind.HEARING_INVITATION, inputs={})
     assert "which we answer within 2 months;" in draft.html
 
+
+def test_the_subject_access_pages_quote_their_months(sign_in, procedure):
+    procedure(SUBJECT_ACCESS_MONTHS=1, SUBJECT_ACCESS_EXTENSION_MONTHS=3)
+    page = sign_in("Hannah", "Reid").get(reverse("casework:subject_access_requests"))
+    assert "within 1 calendar month of the day it was received, or 3 months more" in (
+        page.content.decode()
+    )

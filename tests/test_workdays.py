@@ -349,6 +349,24 @@ def test_a_live_period_is_never_shorter_for_starting_at_a_month_end():
         previous, day = expiry, day + datetime.timedelta(days=1)
 
 
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (D(2026, 9, 3), D(2026, 10, 5)),  # the corresponding date is a Saturday
+        (D(2026, 1, 31), D(2026, 3, 2)),  # no 31 February: 28 February, a Saturday
+        (D(2028, 1, 31), D(2028, 2, 29)),  # leap year: 29 February, a Tuesday
+        (D(2026, 11, 25), D(2026, 12, 29)),  # 25 December, then Boxing Day substitute
+        (D(2026, 3, 10), D(2026, 4, 10)),
+    ],
+)
+def test_the_month_of_a_subject_access_request_is_the_corresponding_date(received, due):
+    """ICO: from the day of receipt to the corresponding calendar date of the next month (its
+    last day if it has none), moved to the next working day if that is not one."""
+    from casework.services.subject_access import subject_access_due
+
+    assert subject_access_due(received, extended=False) == due
+
+
 def test_a_warning_issued_at_a_month_end_expires_by_the_rule_over_http(sign_in, time_machine):
     """HR issues a first written warning on Tuesday 31 August 2027: it is live to the last
     day of February 2028, the 29th, as the letter and the case page say."""
