@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from casework import demo, permissions
+from casework import demo, notifications, permissions
 from casework import demo_cases as walk
 from casework.evidence import check_upload
 from casework.models import (
@@ -371,6 +371,12 @@ def task_rule(node: str, action: str) -> Rule:
 
 
 GATEWAYS = {"start", "route", "end"}  # no person works on these: they can only be looked at
+# An e-mailed link to the appeal chair's open task leads whoever may see the task to it.
+RULES["waiting"] = Rule(
+    lambda s: {"token": notifications.waiting_token("task", task_of(s, "decide_appeal").pk)},
+    task_rule("decide_appeal", "index").allowed,
+)
+
 for node in TASK_NODES:
     actions = (
         ("index", "detail")
