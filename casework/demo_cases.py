@@ -68,7 +68,7 @@ def raise_concern(
             seen_on=timezone.localdate() - datetime.timedelta(days=2),
             platform="facebook",
             account_kind="personal",
-            what_was_seen=what_was_seen,
+            what_was_seen=_another_post(what_was_seen, reporter_person, subject_person),
             links=["https://www.facebook.com/example/posts/1"],
             suspected_clauses=[clause(code) for code in clauses],
             pupils_involved=pupils_involved,
@@ -77,6 +77,20 @@ def raise_concern(
         reporter=reporter_person,
         by=reporter_person.user,
     )
+
+
+def _another_post(words: str, reporter: StaffMember, subject: StaffMember) -> str:
+    """Each demonstration concern is about a post of its own: the same words from the same
+    reporter about the same person would be the concern already sent (and refused as such)."""
+    earlier = Case.objects.filter(reporter=reporter, subject=subject).count()
+    return words if earlier == 0 else f"{words} (Another post: the {_ordinal(earlier + 1)}.)"
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 def hearing_moment(case: Case, *, hour: int = 10) -> datetime.datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -165,6 +166,10 @@ class ConcernForm(forms.Form):
             "hearing the person concerned may be entitled to see the evidence."
         ),
     )
+    # One per form as it was shown: sending the same form twice is recognised.
+    submission_token = forms.CharField(
+        required=False, widget=forms.HiddenInput, max_length=64, initial=uuid.uuid4
+    )
 
     def __init__(self, *args, reporter: StaffMember, policy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,6 +183,13 @@ class ConcernForm(forms.Form):
         self.fields["suspected_clauses"].queryset = policy.clauses.order_by("order")
         if reporter.school_id and not self.is_bound:
             self.initial.setdefault("school", reporter.school_id)
+
+    def clean_submission_token(self) -> uuid.UUID | None:
+        """A token that is not one Casework made is no token (the words are still compared)."""
+        try:
+            return uuid.UUID(self.cleaned_data["submission_token"])
+        except ValueError:
+            return None
 
     def clean_links(self) -> list[str]:
         validate = URLValidator(schemes=["http", "https"])

@@ -6,10 +6,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from . import permissions
 from .models import (
@@ -244,13 +246,44 @@ def reporter_status(case: Case) -> str:
     return REPORTER_STATUS["closed"] if case.status in CLOSED_STATUSES else REPORTER_STATUS["open"]
 
 
-def my_reports(user: User) -> list[tuple[str, datetime.datetime, str]]:
+@dataclass(frozen=True)
+class MyReport:
+    """A report as its reporter sees it: when, what they saw and its first words in their
+    own words, and a plain status; never the outcome, nothing anyone else wrote."""
+
+    reference: str
+    raised_at: datetime.datetime
+    seen_on: datetime.date
+    first_words: str
+    status: str
+
+
+FIRST_WORDS = 12
+
+
+def my_reports(user: User) -> list[MyReport]:
     person = permissions.person_of(user)
     if person is None:
         return []
+    cases = (
+        Case.objects.filter(reporter=person)
+        .order_by("-raised_at", "-pk")
+        # Only the opening of what they wrote is read, however long it was.
+        .annotate(opening=Substr("what_was_seen", 1, 400))
+        .only("reference", "raised_at", "seen_on", "status", "anonymised_at")
+    )
     return [
-        (case.reference, case.raised_at, reporter_status(case))
-        for case in Case.objects.filter(reporter=person).only("reference", "raised_at", "status")
+        MyReport(
+            reference=case.reference,
+            raised_at=case.raised_at,
+            seen_on=case.seen_on,
+            # An anonymised case no longer holds their words (false or malicious, removed).
+            first_words=""
+            if case.anonymised_at
+            else Truncator(case.opening).words(FIRST_WORDS, truncate=" …"),
+            status=reporter_status(case),
+        )
+        for case in cases
     ]
 
 

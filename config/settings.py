@@ -343,6 +343,10 @@ CASEWORK_PROCEDURE = {
     "SUBJECT_ACCESS_EXTENSION_MONTHS": env_int("CASEWORK_SUBJECT_ACCESS_EXTENSION_MONTHS", 2),
 }
 
+# The same reporter sending the same words about the same person again within this many
+# minutes (Back and send again, a second tab) is shown the concern already received.
+CASEWORK_DUPLICATE_CONCERN_MINUTES = env_int("CASEWORK_DUPLICATE_CONCERN_MINUTES", 30)
+
 # Largest evidence file accepted (issue: uploads are checked by content, not name).
 CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024
 # Django keeps uploads larger than this in a temporary file rather than in memory; it never
