@@ -346,6 +346,9 @@ CASEWORK_PROCEDURE = {
 # The same reporter sending the same words about the same person again within this many
 # minutes (Back and send again, a second tab) is shown the concern already received.
 CASEWORK_DUPLICATE_CONCERN_MINUTES = env_int("CASEWORK_DUPLICATE_CONCERN_MINUTES", 30)
+# The chair and the signer see earlier outcomes for the same clauses only when at least
+# this many earlier cases are counted: fewer could identify the people in them.
+CASEWORK_CONSISTENCY_MINIMUM_CASES = env_int("CASEWORK_CONSISTENCY_MINIMUM_CASES", 5)
 
 # Largest evidence file accepted (issue: uploads are checked by content, not name).
 CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024

@@ -14,6 +14,7 @@ from casework.letters import kinds as letter_kinds
 from casework.models import Hearing
 from casework.services import (
     appeals,
+    consistency,
     hearings,
     investigation,
     outcomes,
@@ -51,6 +52,18 @@ class TaskView(ServiceFormView):
 
     def get_success_message(self) -> str:
         return self.success_message or f"Done: {self.request.activation.task.flow_task.task_title}."
+
+
+class PriorOutcomesPanel:
+    """The consistency view beside a decision (casework.consistency): read-only, advisory,
+    and audited each time it is shown."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["prior_outcomes"] = consistency.look_at_prior_outcomes(
+            case=self.case, by=self.request.user
+        )
+        return context
 
 
 # --- HR case manager ---------------------------------------------------------------------
@@ -269,7 +282,7 @@ class InvestigateView(TaskView):
 # --- Hearing chair -----------------------------------------------------------------------
 
 
-class HearingDecisionView(TaskView):
+class HearingDecisionView(PriorOutcomesPanel, TaskView):
     form_class = forms.HearingDecisionForm
     intro = "Give a finding on each allegation, with reasons, and one outcome."
     submit_label = "Record the decision"
@@ -295,7 +308,7 @@ class HearingDecisionView(TaskView):
 # --- Headteacher (or trust executive) ----------------------------------------------------
 
 
-class SignOffView(TaskView):
+class SignOffView(PriorOutcomesPanel, TaskView):
     form_class = forms.SignOffForm
     intro = "No outcome letter can be issued until you approve the outcome."
     submit_label = "Record my decision"
