@@ -222,6 +222,22 @@ def decide(case: Case, sanction: str | None = None) -> Case:
     )
 
 
+def decided_as(sanction: str, finding: str = "upheld") -> Step:
+    """The chair's decision with this sanction, and this finding on every allegation."""
+
+    @decides_after_hearing
+    def decide_as(case: Case) -> Case:
+        return hearings.record_decision(
+            case=case,
+            by=case.hearing_chair.user,
+            findings={a.pk: (finding, "As the evidence showed.") for a in case.allegations.all()},
+            sanction=sanction,
+            reasons="Decided on the evidence heard.",
+        )
+
+    return decide_as
+
+
 def return_to_chair(case: Case) -> Case:
     return signoff.sign_off_outcome(
         case=case,
@@ -372,6 +388,18 @@ ROUTES.update(
         Status.WITHDRAWN: ({}, [acknowledge, withdraw]),
     }
 )
+
+
+def closed_with(sanction: str, finding: str = "upheld") -> list[Step]:
+    """From a new concern to a case closed with this outcome, no appeal made."""
+    return [
+        *_TO_HEARING,
+        schedule,
+        decided_as(sanction, finding),
+        approve,
+        issue,
+        close_after_window,
+    ]
 
 
 def case_at(status: str, *, hearing_held: bool = False, **concern_options) -> Case:
