@@ -341,3 +341,24 @@ def test_the_same_concern_sent_twice_at_once_is_recorded_once(same_form):
     assert case.reference == won[0].value
     assert ReferenceCounter.objects.get(year=timezone.localdate().year).last_number == 1
     assert_case_consistent(case)
+
+
+def test_two_people_reporting_each_other_at_once_are_both_recorded():
+    """Each report locks its reporter, and names the other as its subject: the lock must not
+    be one that a foreign-key check waits for, or the two would deadlock."""
+    priya, ben = person("Priya", "Patel"), person("Ben", "Taylor")
+
+    def report(reporter, subject):
+        return lambda: (
+            raise_concern(
+                reporter=(reporter.first_name, reporter.last_name),
+                subject=(subject.first_name, subject.last_name),
+            ).reference
+        )
+
+    won, lost = winners_and_losers(at_once(report(priya, ben), report(ben, priya)))
+    assert len(won) == 2 and lost == []
+    assert set(Case.objects.values_list("reporter_id", "subject_id")) == {
+        (priya.pk, ben.pk),
+        (ben.pk, priya.pk),
+    }

@@ -151,8 +151,11 @@ def ensure_not_sent_before(
 
     The reporter's row is locked first, so that two copies sent at the same moment are
     taken one after the other: the second waits for the first to commit, then finds it.
+    The lock is PostgreSQL's FOR NO KEY UPDATE, which the foreign-key checks of other
+    writes (a concern naming the reporter as its subject, say) do not wait for, so two
+    people reporting each other at the same moment cannot deadlock.
     """
-    StaffMember.objects.select_for_update().only("pk").get(pk=reporter.pk)
+    StaffMember.objects.select_for_update(no_key=True).only("pk").get(pk=reporter.pk)
     if token is not None:
         sent = Case.objects.filter(submission_token=token).first()
         if sent is not None and sent.reporter_id == reporter.pk:
