@@ -13,7 +13,6 @@ and may be taken only by an HR case manager who is not too close to it.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 
 from django.core.files.storage import default_storage
@@ -24,7 +23,7 @@ from django.utils import timezone
 from casework import audit, permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import RequestChannel, StaffMember, SubjectAccessRequest, User
-from casework.storage import files_removed_on_failure
+from casework.storage import StoredFileChanged, files_removed_on_failure, read_verified
 from casework.subject_access import build_export
 from casework.workdays import Calendar, corresponding_date, procedure
 
@@ -207,15 +206,14 @@ def produce_subject_access_export(
 
 def stored_export(request: SubjectAccessRequest) -> bytes:
     """The export as produced, checked against the hash recorded then."""
-    with default_storage.open(request.export_file.name, "rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != request.export_sha256:
+    try:
+        return read_verified(request.export_file.name, request.export_sha256)
+    except StoredFileChanged:
         logger.error("Subject access export %s no longer matches its SHA-256", request.pk)
         raise RuleBroken(
             "The stored export no longer matches what was produced, so it has not been served. "
             "Tell the system administrator."
-        )
-    return content
+        ) from None
 
 
 def download_subject_access_export(*, request: SubjectAccessRequest, by: User) -> bytes:
