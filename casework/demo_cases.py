@@ -68,7 +68,7 @@ def raise_concern(
             seen_on=timezone.localdate() - datetime.timedelta(days=2),
             platform="facebook",
             account_kind="personal",
-            what_was_seen=what_was_seen,
+            what_was_seen=_another_post(what_was_seen, reporter_person, subject_person),
             links=["https://www.facebook.com/example/posts/1"],
             suspected_clauses=[clause(code) for code in clauses],
             pupils_involved=pupils_involved,
@@ -77,6 +77,20 @@ def raise_concern(
         reporter=reporter_person,
         by=reporter_person.user,
     )
+
+
+def _another_post(words: str, reporter: StaffMember, subject: StaffMember) -> str:
+    """Each demonstration concern is about a post of its own: the same words from the same
+    reporter about the same person would be the concern already sent (and refused as such)."""
+    earlier = Case.objects.filter(reporter=reporter, subject=subject).count()
+    return words if earlier == 0 else f"{words} (Another post: the {_ordinal(earlier + 1)}.)"
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 def hearing_moment(case: Case, *, hour: int = 10) -> datetime.datetime:
@@ -206,6 +220,22 @@ def decide(case: Case, sanction: str | None = None) -> Case:
         sanction=sanction,
         reasons="A breach of the policy, admitted, with no previous warnings.",
     )
+
+
+def decided_as(sanction: str, finding: str = "upheld") -> Step:
+    """The chair's decision with this sanction, and this finding on every allegation."""
+
+    @decides_after_hearing
+    def decide_as(case: Case) -> Case:
+        return hearings.record_decision(
+            case=case,
+            by=case.hearing_chair.user,
+            findings={a.pk: (finding, "As the evidence showed.") for a in case.allegations.all()},
+            sanction=sanction,
+            reasons="Decided on the evidence heard.",
+        )
+
+    return decide_as
 
 
 def return_to_chair(case: Case) -> Case:
@@ -358,6 +388,18 @@ ROUTES.update(
         Status.WITHDRAWN: ({}, [acknowledge, withdraw]),
     }
 )
+
+
+def closed_with(sanction: str, finding: str = "upheld") -> list[Step]:
+    """From a new concern to a case closed with this outcome, no appeal made."""
+    return [
+        *_TO_HEARING,
+        schedule,
+        decided_as(sanction, finding),
+        approve,
+        issue,
+        close_after_window,
+    ]
 
 
 def case_at(status: str, *, hearing_held: bool = False, **concern_options) -> Case:

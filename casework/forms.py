@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -20,6 +21,7 @@ from .models import (
     Platform,
     PupilsInvolved,
     Recommendation,
+    RequestChannel,
     Role,
     RoleAssignment,
     School,
@@ -28,6 +30,7 @@ from .models import (
 )
 from .permissions import conflicted_ids
 from .responsibility import chair_exclusions
+from .workdays import procedure_text
 
 
 class SignInForm(AuthenticationForm):
@@ -163,6 +166,10 @@ class ConcernForm(forms.Form):
             "hearing the person concerned may be entitled to see the evidence."
         ),
     )
+    # One per form as it was shown: sending the same form twice is recognised.
+    submission_token = forms.CharField(
+        required=False, widget=forms.HiddenInput, max_length=64, initial=uuid.uuid4
+    )
 
     def __init__(self, *args, reporter: StaffMember, policy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,6 +183,13 @@ class ConcernForm(forms.Form):
         self.fields["suspected_clauses"].queryset = policy.clauses.order_by("order")
         if reporter.school_id and not self.is_bound:
             self.initial.setdefault("school", reporter.school_id)
+
+    def clean_submission_token(self) -> uuid.UUID | None:
+        """A token that is not one Casework made is no token (the words are still compared)."""
+        try:
+            return uuid.UUID(self.cleaned_data["submission_token"])
+        except ValueError:
+            return None
 
     def clean_links(self) -> list[str]:
         validate = URLValidator(schemes=["http", "https"])
@@ -379,7 +393,10 @@ class RescheduleForm(ArrangementForm):
     postponed_for_companion = forms.BooleanField(
         required=False,
         label="Postponed because the companion cannot attend",
-        help_text="The new date must then be within five working days of the original one.",
+        help_text=procedure_text(
+            "The new date must then be within {COMPANION_POSTPONEMENT_WORKING_DAYS} working "
+            "day{COMPANION_POSTPONEMENT_WORKING_DAYS:s} of the original one."
+        ),
     )
 
 
@@ -393,7 +410,9 @@ class AcknowledgeForm(forms.Form):
 DPO_CONFIRMATION = forms.BooleanField(
     required=False,
     label="The Data Protection Officer has been told of a possible personal data breach",
-    help_text="The DPO decides on reporting to the ICO within 72 hours.",
+    help_text=procedure_text(
+        "The DPO decides on reporting to the ICO within {DPO_DECISION_HOURS} hours."
+    ),
 )
 
 
@@ -602,3 +621,55 @@ class RegisterFilterForm(forms.Form):
     def filters(self) -> dict:
         """The register's filters as chosen; none when nothing (or nothing valid) was."""
         return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+
+# --- Subject access requests ------------------------------------------------------------
+
+
+class SubjectAccessRequestForm(forms.Form):
+    person = StaffChoiceField(
+        queryset=StaffMember.objects.none(),
+        label="Who is the request about?",
+        help_text="The person asking for their own data; people who have left are listed too.",
+    )
+    received_on = forms.DateField(
+        widget=DateInput,
+        label="Received on",
+        help_text="The day it reached the trust, even if that was not a working day.",
+    )
+    received_via = forms.ChoiceField(
+        choices=RequestChannel.choices, widget=forms.RadioSelect, label="How did it arrive?"
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Anything about what they asked for that whoever answers should know.",
+    )
+
+    def __init__(self, *args, by: StaffMember | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = StaffMember.objects.select_related("school").order_by("last_name", "first_name")
+        self.fields["person"].queryset = people.exclude(pk=by.pk) if by else people
+        if not self.is_bound:
+            self.initial.setdefault("received_on", timezone.localdate())
+
+
+class SubjectAccessExtensionForm(forms.Form):
+    reason = reasons_field(
+        "Why the request needs longer",
+        procedure_text(
+            "A complex request may take {SUBJECT_ACCESS_EXTENSION_MONTHS} more "
+            "month{SUBJECT_ACCESS_EXTENSION_MONTHS:s}. Tell the person, with this reason, "
+            "before the first deadline."
+        ),
+    )
+
+
+class SubjectAccessAnsweredForm(forms.Form):
+    answered_on = forms.DateField(widget=DateInput, label="Sent to them on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("answered_on", timezone.localdate())

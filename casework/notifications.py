@@ -1,14 +1,21 @@
-"""E-mails. They carry a reference, a task and a link, never the details of a case:
-e-mail is forwarded, left open on screens and kept in places Casework cannot protect."""
+"""E-mails. Every one says only that something is waiting in Casework, with a link, and
+nothing else: no task, no case reference, no names. E-mail is forwarded, left open on
+screens, previewed in mailbox lists and kept in places Casework cannot protect, and "Refer
+to the LADO" in a subject line would tell anyone glancing at it that a safeguarding case
+exists. The link is opaque too: it names neither the task nor the case, and leads, once
+the person has signed in, to the page they may see (workflows.viewsets.WaitingView).
+"""
 
 from __future__ import annotations
 
 import contextvars
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from . import permissions
 from .models import Case, Role, RoleAssignment, User
@@ -19,30 +26,51 @@ acting_user: contextvars.ContextVar[User | None] = contextvars.ContextVar(
     "casework_acting_user", default=None
 )
 
+_LINK_SALT = "casework.notifications.waiting"
+# What a link can lead to: a task, a report to its reporter, a case to someone who may see it.
+WAITING_KINDS = ("task", "report", "case")
 
-def _absolute(path: str) -> str:
-    return f"{settings.CASEWORK_BASE_URL}{path}"
+
+def waiting_token(kind: str, pk: int) -> str:
+    """A signed token standing for one thing waiting for someone; it says nothing itself."""
+    if kind not in WAITING_KINDS:
+        raise ValueError(f"Nothing of kind {kind!r} waits in Casework.")
+    return signing.dumps([kind, pk], salt=_LINK_SALT, compress=False)
 
 
-def _send(*, template: str, to: list[str], context: dict) -> None:
+def waiting_link(kind: str, pk: int) -> str:
+    """The absolute address of an opaque link to one thing waiting for someone."""
+    return f"{settings.CASEWORK_BASE_URL}{reverse('waiting', args=[waiting_token(kind, pk)])}"
+
+
+def waiting_item(token: str) -> tuple[str, int]:
+    """What a link from ``waiting_link`` leads to; ValueError if it is not one."""
+    try:
+        kind, pk = signing.loads(token, salt=_LINK_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        raise ValueError("Not a Casework link.") from None
+    if kind not in WAITING_KINDS or not isinstance(pk, int):
+        raise ValueError("Not a Casework link.")
+    return kind, pk
+
+
+def something_waiting(*, to: list[str], link: str) -> None:
+    """Send the one e-mail Casework sends: something waits for you, here is the link."""
     if not to:
         return
-    subject = render_to_string(f"casework/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"casework/email/{template}.txt", context)
+    context = {"url": link}
+    subject = render_to_string("casework/email/waiting_subject.txt", context).strip()
+    body = render_to_string("casework/email/waiting.txt", context)
     send_mail(subject, body, None, to, fail_silently=False)
 
 
 def acknowledge_concern(case: Case) -> None:
-    """Tell the reporter their concern arrived, with its reference, once it is saved."""
-    from django.urls import reverse
-
+    """Tell the reporter, once the concern is saved, that its receipt waits for them; the
+    page it leads to gives the reference (never in the e-mail: it would show that they
+    raised a concern)."""
     address = case.reporter.email
-    context = {
-        "reference": case.reference,
-        "received_on": case.raised_at,
-        "my_reports_url": _absolute(reverse("casework:my_reports")),
-    }
-    transaction.on_commit(lambda: _send(template="concern_received", to=[address], context=context))
+    link = waiting_link("report", case.pk)
+    transaction.on_commit(lambda: something_waiting(to=[address], link=link))
 
 
 def hr_recipients(case: Case) -> list[str]:
@@ -57,31 +85,18 @@ def hr_recipients(case: Case) -> list[str]:
     )
 
 
-def task_waiting(
-    *,
-    task_id: int,
-    reference: str,
-    title: str,
-    path: str,
-    owner: User | None,
-    queue_recipients: list[str],
-) -> None:
+def task_waiting(*, task_id: int, owner: User | None, queue_recipients: list[str]) -> None:
     """Tell whoever must act next that a task is waiting, once the work is committed."""
     if owner is not None and owner == acting_user.get():
         return
     recipients = [owner.email] if owner is not None else queue_recipients
-    context = {
-        "reference": reference,
-        "title": title,
-        "url": _absolute(path),
-        "shared": owner is None,
-    }
+    link = waiting_link("task", task_id)
 
     def send_if_still_open():
         from viewflow.workflow.models import Task
         from viewflow.workflow.status import STATUS
 
         if Task.objects.filter(pk=task_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists():
-            _send(template="task_waiting", to=recipients, context=context)
+            something_waiting(to=recipients, link=link)
 
     transaction.on_commit(send_if_still_open)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Case, Role, RoleAssignment, StaffMember, User
+from django.db.models import Q
+
+from .models import Case, Role, RoleAssignment, StaffMember, SubjectAccessRequest, User
 
 # Task permissions handed to viewflow: a task carrying one of these appears in the queue of
 # everyone who holds it. Only trust-wide work uses a queue; school-level work is assigned
@@ -243,3 +245,23 @@ def may_view_audit_log(user: User | None) -> bool:
 def may_export_register(user: User | None) -> bool:
     """Only HR may take the case register away as a spreadsheet."""
     return is_hr(user)
+
+
+def may_handle_subject_access(user: User | None) -> bool:
+    """Subject access requests are HR's: the list names who asked, and an export holds
+    everything about them."""
+    return is_hr(user)
+
+
+def too_close_to_subject_access(user: User | None, request: SubjectAccessRequest) -> bool:
+    """Nobody handles a request about themselves, nor one whose export holds a case they
+    are too close to (its subject, reporter or a witness): the export would show them it."""
+    person = person_of(user)
+    if person is None or person.pk == request.person_id:
+        return True
+    covered = (
+        Q(subject_id=request.person_id)
+        | Q(reporter_id=request.person_id)
+        | Q(statements__witness_id=request.person_id)
+    )
+    return Case.objects.involving(person).filter(covered).exists()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from . import permissions
 from .models import (
@@ -22,6 +25,7 @@ from .models import (
     Policy,
     Role,
     Status,
+    SubjectAccessRequest,
     User,
 )
 
@@ -113,6 +117,15 @@ def features_for(user: User) -> list[Feature]:
             "policy",
         )
     )
+    if permissions.may_handle_subject_access(user):
+        features.append(
+            Feature(
+                "Subject access requests",
+                "Requests for a person's own data: log them, answer them, keep the deadline.",
+                reverse("casework:subject_access_requests"),
+                "assignment_ind",
+            )
+        )
     if permissions.may_use_admin(user):
         features.append(
             Feature(
@@ -233,13 +246,44 @@ def reporter_status(case: Case) -> str:
     return REPORTER_STATUS["closed"] if case.status in CLOSED_STATUSES else REPORTER_STATUS["open"]
 
 
-def my_reports(user: User) -> list[tuple[str, datetime.datetime, str]]:
+@dataclass(frozen=True)
+class MyReport:
+    """A report as its reporter sees it: when, what they saw and its first words in their
+    own words, and a plain status; never the outcome, nothing anyone else wrote."""
+
+    reference: str
+    raised_at: datetime.datetime
+    seen_on: datetime.date
+    first_words: str
+    status: str
+
+
+FIRST_WORDS = 12
+
+
+def my_reports(user: User) -> list[MyReport]:
     person = permissions.person_of(user)
     if person is None:
         return []
+    cases = (
+        Case.objects.filter(reporter=person)
+        .order_by("-raised_at", "-pk")
+        # Only the opening of what they wrote is read, however long it was.
+        .annotate(opening=Substr("what_was_seen", 1, 400))
+        .only("reference", "raised_at", "seen_on", "status", "anonymised_at")
+    )
     return [
-        (case.reference, case.raised_at, reporter_status(case))
-        for case in Case.objects.filter(reporter=person).only("reference", "raised_at", "status")
+        MyReport(
+            reference=case.reference,
+            raised_at=case.raised_at,
+            seen_on=case.seen_on,
+            # An anonymised case no longer holds their words (false or malicious, removed).
+            first_words=""
+            if case.anonymised_at
+            else Truncator(case.opening).words(FIRST_WORDS, truncate=" …"),
+            status=reporter_status(case),
+        )
+        for case in cases
     ]
 
 
@@ -331,3 +375,57 @@ def audit_log(
             )
         )
     return events.order_by("-id")
+
+
+# --- Subject access requests ------------------------------------------------------------
+
+
+def subject_access_requests(user: User) -> QuerySet[SubjectAccessRequest]:
+    """HR's list: unanswered requests by due date, then answered ones, latest first. Nobody
+    sees a request about themselves."""
+    if not permissions.may_handle_subject_access(user):
+        return SubjectAccessRequest.objects.none()
+    return (
+        SubjectAccessRequest.objects.exclude(person=permissions.person_of(user))
+        .select_related("person__school", "export_produced_by", "logged_by")
+        .order_by(F("answered_on").desc(nulls_first=True), "due_on", "id")
+    )
+
+
+def subject_access_request_for(user: User, pk: int) -> SubjectAccessRequest:
+    request = subject_access_requests(user).filter(pk=pk).first()
+    if request is None:
+        raise Http404("No subject access request found.")
+    return request
+
+
+@dataclass(frozen=True)
+class SubjectAccessDeadline:
+    due_on: datetime.date
+    days: int  # to the due date; negative once it has passed
+    overdue: bool
+    answered: bool
+
+    @property
+    def description(self) -> str:
+        if self.answered:
+            return "Answered"
+        if self.overdue:
+            return f"Overdue by {-self.days} day{pluralize(-self.days)}"
+        if self.days == 0:
+            return "Due today"
+        return f"Due in {self.days} day{pluralize(self.days)}"
+
+
+def subject_access_deadline(
+    request: SubjectAccessRequest, *, today: datetime.date
+) -> SubjectAccessDeadline:
+    """Where a request stands against its deadline, in calendar days (its rule counts
+    calendar months, not working days)."""
+    days = (request.due_on - today).days
+    return SubjectAccessDeadline(
+        due_on=request.due_on,
+        days=days,
+        overdue=not request.is_answered and days < 0,
+        answered=request.is_answered,
+    )

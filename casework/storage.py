@@ -7,6 +7,7 @@ deletes what a failed action wrote, so a refused or failed action leaves no file
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,19 @@ def files_removed_on_failure() -> Iterator[FileSaver]:
         for name in saver.saved:
             default_storage.delete(name)
         raise
+
+
+class StoredFileChanged(Exception):
+    """A stored file no longer matches the SHA-256 recorded when it was written."""
+
+
+def read_verified(name: str, sha256: str) -> bytes:
+    """A stored file's content, checked against the hash recorded when it was stored."""
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise StoredFileChanged(name)
+    return content
 
 
 def file_fields(model: type[models.Model]) -> list[models.FileField]:

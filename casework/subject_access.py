@@ -3,7 +3,7 @@
 What is included: the person's workforce record, roles and sign-in; every case about them,
 with its allegations, investigation, hearings, outcome, evidence and letters; the concerns
 they raised, as they gave them (never the outcome for a colleague); statements they gave as
-a witness; and the audit events about them or done by them.
+a witness; the audit events about them or done by them; and their subject access requests.
 
 Third parties are redacted: the person who raised a concern about them, witnesses, other
 staff named anywhere in the text, companions and anyone else named in free text. People who
@@ -15,18 +15,20 @@ the README in the zip lists those files for review before the export is sent.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
 import zipfile
-from pathlib import Path, PurePath
+from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from . import audit, selectors
+from . import selectors
 from .models import AuditEvent, Case, EvidenceFile, StaffMember, WitnessStatement
 from .storage import file_fields, stored_names
 
@@ -299,8 +301,22 @@ def _json(value) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
-def export(person: StaffMember, *, to: Path) -> Path:
-    """Write the export for ``person`` to the zip file ``to`` and record it in the trail."""
+@dataclass(frozen=True)
+class Export:
+    """A subject access export: the zip's bytes, and the files to check by hand before
+    it is sent (pictures and PDFs cannot be redacted automatically)."""
+
+    content: bytes
+    files_to_review: tuple[str, ...]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def build_export(person: StaffMember) -> Export:
+    """The export for ``person``, in memory; recording it is the caller's (see
+    casework.services.subject_access, which produces it from a logged request)."""
     review: list[str] = []
     buffer = io.BytesIO()
     everyone_else = Redactor(keep={person.pk})
@@ -385,17 +401,23 @@ def export(person: StaffMember, *, to: Path) -> Path:
                 ]
             ),
         )
+        archive.writestr(
+            "subject-access-requests.json",
+            _json(
+                [
+                    {
+                        "received_on": _day(r.received_on),
+                        "received_by": r.get_received_via_display(),
+                        "due_on": _day(r.due_on),
+                        "extended_because": r.extension_reason or None,
+                        "answered_on": _day(r.answered_on),
+                    }
+                    for r in person.subject_access_requests.order_by("received_on", "id")
+                ]
+            ),
+        )
         archive.writestr("README.txt", _readme(person, review))
-    to.parent.mkdir(parents=True, exist_ok=True)
-    to.write_bytes(buffer.getvalue())
-    audit.record(
-        action="exported.subject_data",
-        actor=None,
-        summary=f"Subject access export written for {person.full_name}",
-        target=person,
-        details={"files_to_review": len(review)},
-    )
-    return to
+    return Export(content=buffer.getvalue(), files_to_review=tuple(review))
 
 
 def _readme(person: StaffMember, review: list[str]) -> str:
@@ -415,7 +437,3 @@ def _readme(person: StaffMember, review: list[str]) -> str:
             *(f"  - {item}" for item in review),
         ]
     return "\n".join(lines) + "\n"
-
-
-def default_path(person: StaffMember, *, folder: Path) -> Path:
-    return folder / f"subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip"

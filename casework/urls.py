@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import urls_letters, urls_oversight
+from . import urls_letters, urls_oversight, urls_subject_access
 from .views import cases, concerns, pages
 
 app_name = "casework"
@@ -69,3 +69,4 @@ urlpatterns = [
 ]
 
 urlpatterns += urls_letters.urlpatterns + urls_oversight.urlpatterns
+urlpatterns += urls_subject_access.urlpatterns

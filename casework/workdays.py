@@ -1,18 +1,25 @@
-"""The working-day calendar: weekends, England and Wales bank holidays and closure days.
+"""The trust's calendar: working days, and periods of calendar months.
 
 Every deadline that matters procedurally (triage, LADO referral, hearing notice, appeal)
-counts working days. "N working days after D" is the Nth working day following D, so a
-Monday plus five working days is the next Monday.
+counts working days: weekends, England and Wales bank holidays and closure days do not
+count. "N working days after D" is the Nth working day following D, so a Monday plus five
+working days is the next Monday.
+
+Warnings' live periods and subject access deadlines are calendar months, counted by the
+corresponding-date rule (see ``corresponding_date`` and ``last_day_of_months``).
 """
 
 from __future__ import annotations
 
 import datetime
+import string
 from functools import lru_cache
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q
+from django.utils.functional import lazy
 
 from .models import ClosureDay
 
@@ -83,3 +90,54 @@ class Calendar:
 def procedure(name: str) -> int:
     """A number from the trust's procedure settings, e.g. procedure("APPEAL_WORKING_DAYS")."""
     return settings.CASEWORK_PROCEDURE[name]
+
+
+class _ProcedureFormatter(string.Formatter):
+    def format_field(self, value, format_spec):
+        if format_spec == "s":  # the plural ending for a count: "day{N:s}"
+            return "" if value == 1 else "s"
+        return super().format_field(value, format_spec)
+
+
+def _procedure_text(template: str) -> str:
+    return _ProcedureFormatter().format(template, **settings.CASEWORK_PROCEDURE)
+
+
+# Text that quotes the procedure's numbers, for help text and introductions written once at
+# import: procedure_text("within {APPEAL_WORKING_DAYS} working day{APPEAL_WORKING_DAYS:s}")
+# reads the setting each time the text is shown, so a page says what the rules enforce.
+procedure_text = lazy(_procedure_text, str)
+
+
+# --- Calendar months ------------------------------------------------------------------------
+
+
+def corresponding_date(start: datetime.date, months: int) -> datetime.date:
+    """The date ``months`` calendar months after ``start``: the same day of the month, or the
+    last day of the end month where it has no such day (31 January + 1 month is 28 or 29
+    February). This is the corresponding-date rule the courts apply to periods of months
+    (Dodds v Walker [1981]), and the ICO's rule for a subject access request's month."""
+    return start + relativedelta(months=months)
+
+
+def last_day_of_months(start: datetime.date, months: int) -> datetime.date:
+    """The last day of a period of ``months`` calendar months whose first day is ``start``.
+
+    ``start`` itself counts toward the period (a warning is live on the day it is issued,
+    DOMAIN.md §3.6), so the period ends the day before the corresponding date: a six-month
+    period from 15 January is 15 January to 14 July inclusive, and from 1 March it is
+    1 March to 31 August.
+
+    Where the end month has no day matching ``start`` (a period from 29, 30 or 31 August
+    ending in February, or from 31 January ending in a 30-day month), the period runs to the
+    end month's last day. Taking the clamped date and then a day off, as "plus six months,
+    minus one day" does, would end a warning of 31 August on 27 February and take a day from
+    the person's period; from 29 August 2027 the end month, February 2028, has a 29th, so
+    that period ends on 28 February 2028 like any other.
+    """
+    if months < 1:
+        raise ValueError("A period of months is at least one month long.")
+    end = corresponding_date(start, months)
+    if end.day != start.day:
+        return end  # no corresponding day: the end month's last day
+    return end - datetime.timedelta(days=1)

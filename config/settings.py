@@ -335,7 +335,20 @@ CASEWORK_PROCEDURE = {
     "TASK_TARGET_WORKING_DAYS": env_int("CASEWORK_TASK_TARGET_WORKING_DAYS", 5),
     "SUSPENSION_REVIEW_WORKING_DAYS": env_int("CASEWORK_SUSPENSION_REVIEW_WORKING_DAYS", 20),
     "FORMER_PUPIL_CONTACT_YEARS": env_int("CASEWORK_FORMER_PUPIL_CONTACT_YEARS", 3),
+    # Clock hours, not working days: the DPO decides on reporting a breach to the ICO.
+    "DPO_DECISION_HOURS": env_int("CASEWORK_DPO_DECISION_HOURS", 72),
+    # Calendar months (UK GDPR Art. 12(3)): a subject access request is answered within
+    # this, or within this plus the extension where HR records why it is needed.
+    "SUBJECT_ACCESS_MONTHS": env_int("CASEWORK_SUBJECT_ACCESS_MONTHS", 1),
+    "SUBJECT_ACCESS_EXTENSION_MONTHS": env_int("CASEWORK_SUBJECT_ACCESS_EXTENSION_MONTHS", 2),
 }
+
+# The same reporter sending the same words about the same person again within this many
+# minutes (Back and send again, a second tab) is shown the concern already received.
+CASEWORK_DUPLICATE_CONCERN_MINUTES = env_int("CASEWORK_DUPLICATE_CONCERN_MINUTES", 30)
+# The chair and the signer see earlier outcomes for the same clauses only when at least
+# this many earlier cases are counted: fewer could identify the people in them.
+CASEWORK_CONSISTENCY_MINIMUM_CASES = env_int("CASEWORK_CONSISTENCY_MINIMUM_CASES", 5)
 
 # Largest evidence file accepted (issue: uploads are checked by content, not name).
 CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024

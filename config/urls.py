@@ -9,7 +9,7 @@ from casework import urls as casework_urls
 from casework.forms import SignInForm
 from casework.views.pages import HomeView
 from workflows.flows import CaseFlow
-from workflows.viewsets import CaseFlowViewset, TasksApp
+from workflows.viewsets import CaseFlowViewset, TasksApp, WaitingView
 
 
 class CaseworkSite(Site):
@@ -67,5 +67,6 @@ admin.site.has_permission = lambda request: permissions.may_use_admin(request.us
 urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("admin/", admin.site.urls),
+    path("waiting/<str:token>/", WaitingView.as_view(), name="waiting"),
     path("", site.urls),
 ]

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from casework import demo, permissions
+from casework import demo, notifications, permissions
 from casework import demo_cases as walk
 from casework.evidence import check_upload
 from casework.models import (
@@ -31,10 +31,11 @@ from casework.models import (
     Letter,
     LetterKind,
     Status,
+    SubjectAccessRequest,
     Suspension,
     User,
 )
-from casework.services import investigation, letters, suspensions
+from casework.services import investigation, letters, subject_access, suspensions
 from casework.services.evidence import add_evidence
 from workflows.flows import CaseFlow
 
@@ -81,6 +82,7 @@ class Scenario:
     allegation: Allegation
     suspension: Suspension
     letter: Letter
+    subject_access: SubjectAccessRequest  # about the colleague, with its export produced
 
     def viewers(self, case: Case) -> set[str]:
         """Who may see a case: HR, the subject's headteacher, and those given a part in it;
@@ -161,6 +163,13 @@ def build_scenario() -> Scenario:
     safeguarding = walk.case_at(Status.ON_HOLD_EXTERNAL, **who)
     returned = walk.case_at(Status.RETURNED_TO_CHAIR, **who)
     withdrawn = walk.case_at(Status.WITHDRAWN, **who)
+    request = subject_access.log_subject_access_request(
+        person=person("colleague"),
+        received_on=timezone.localdate(),
+        received_via="email",
+        by=walk.hr(),
+    )
+    request = subject_access.produce_subject_access_export(request=request, by=walk.hr())
     return Scenario(
         main=main,
         investigating=investigating,
@@ -171,6 +180,7 @@ def build_scenario() -> Scenario:
         allegation=main.allegations.first(),
         suspension=suspension,
         letter=letter,
+        subject_access=request,
     )
 
 
@@ -193,6 +203,7 @@ def fixed(*keys: str) -> Callable[[Scenario], set[str]]:
 NO_KWARGS = lambda scenario: {}  # noqa: E731
 MAIN = lambda scenario: {"reference": scenario.main.reference}  # noqa: E731
 LETTER = lambda s: {"reference": s.main.reference, "letter_id": s.letter.pk}  # noqa: E731
+SAR = lambda s: {"pk": s.subject_access.pk}  # noqa: E731
 PUBLIC = Rule(NO_KWARGS, fixed(*EVERYONE))
 SIGNED_IN = Rule(NO_KWARGS, fixed(*STAFF, SUPERUSER))
 WORKFORCE = Rule(NO_KWARGS, fixed(*STAFF))
@@ -234,6 +245,14 @@ RULES: dict[str, Rule] = {
     "casework:audit_log": Rule(NO_KWARGS, fixed(*HR)),
     "casework:audit_log_export": Rule(NO_KWARGS, fixed(*HR)),
     "casework:register_export": Rule(NO_KWARGS, fixed(*HR)),
+    # Subject access requests: HR's alone
+    "casework:subject_access_requests": Rule(NO_KWARGS, fixed(*HR)),
+    "casework:log_subject_access_request": Rule(NO_KWARGS, fixed(*HR)),
+    "casework:subject_access_request": Rule(SAR, fixed(*HR)),
+    "casework:extend_subject_access": Rule(SAR, fixed(*HR)),
+    "casework:answered_subject_access": Rule(SAR, fixed(*HR)),
+    "casework:subject_access_export": Rule(SAR, fixed(*HR)),
+    "casework:produce_subject_access_export": Rule(SAR, fixed()),  # POST only
     # Lists filtered to what each person may see
     "casework:register": CASEWORK_ROLES,
     "casework:low_level_log": Rule(
@@ -352,6 +371,12 @@ def task_rule(node: str, action: str) -> Rule:
 
 
 GATEWAYS = {"start", "route", "end"}  # no person works on these: they can only be looked at
+# An e-mailed link to the appeal chair's open task leads whoever may see the task to it.
+RULES["waiting"] = Rule(
+    lambda s: {"token": notifications.waiting_token("task", task_of(s, "decide_appeal").pk)},
+    task_rule("decide_appeal", "index").allowed,
+)
+
 for node in TASK_NODES:
     actions = (
         ("index", "detail")

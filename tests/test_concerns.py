@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import io
+import uuid
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -16,7 +17,7 @@ from PIL import Image
 from casework.demo_cases import case_at, clause, hr, person, raise_concern
 from casework.errors import RuleBroken
 from casework.models import AuditEvent, Case, EvidenceFile, Status
-from casework.services import concerns, triage
+from casework.services import allegations, concerns, triage
 from workflows import engine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
@@ -112,11 +113,11 @@ def test_a_concern_is_numbered_confirmed_and_acknowledged(
     assert case.reference in confirmation.content.decode()
 
     (acknowledgement,) = [m for m in mail.outbox if m.to == ["priya.patel@stclare.example"]]
-    assert case.reference in acknowledgement.subject
-    assert case.reference in acknowledgement.body
-    assert reverse("casework:my_reports") in acknowledgement.body
+    assert acknowledgement.subject == "Casework: something is waiting for you"
     told = acknowledgement.subject + acknowledgement.body
     for detail in (
+        case.reference,
+        "concern",
         "Daniel",
         "Shaw",
         "Priya",
@@ -302,6 +303,7 @@ def test_a_former_pupil_is_a_safeguarding_matter_within_three_years_of_leaving(s
     )
     beyond = _arrived(
         client,
+        what_was_seen="Another post, about a pupil who left longer ago.",
         pupils_involved="former",
         pupil_left_on=(seen_on - years).isoformat(),
     )
@@ -378,7 +380,7 @@ def test_my_reports_shows_only_reference_date_and_a_plain_status(sign_in):
 
     page = sign_in("Priya", "Patel").get(reverse("casework:my_reports"))
     assert page.status_code == 200
-    rows = {reference: status for reference, _, status in page.context["reports"]}
+    rows = {report.reference: report.status for report in page.context["reports"]}
     assert rows == {
         received.reference: "Received",
         looked_at.reference: "Being looked at",
@@ -408,10 +410,161 @@ def test_my_reports_follows_the_case_without_telling_the_outcome(sign_in):
 
     def status_shown():
         (row,) = client.get(reverse("casework:my_reports")).context["reports"]
-        return row[2]
+        return row.status
 
     assert status_shown() == "Received"
     triage.acknowledge_concern(case=case, by=hr())
     assert status_shown() == "Being looked at"
     triage.triage_concern(case=case, by=hr(), decision="informal", reasons="Advice given.")
     assert status_shown() == "Closed"
+
+
+def test_my_reports_shows_when_it_was_seen_and_the_reporters_own_first_words(sign_in):
+    """The reporter can tell their reports apart by the day they saw it and the opening of
+    what they wrote: their own words only, never what HR added or decided."""
+    first = raise_concern(
+        what_was_seen="A public post mocking the Year 6 nativity and naming the teacher in "
+        "charge, with a photograph of the hall taken during the performance."
+    )
+    second = raise_concern(
+        subject=("Ben", "Taylor"), what_was_seen="A comment about the head's car."
+    )
+    case = Case.objects.get(pk=first.pk)
+    triage.acknowledge_concern(case=case, by=hr())
+    allegations.add_allegation(
+        case=case,
+        by=hr(),
+        clause=clause("DONT-3"),
+        particulars="HR's particulars: posted while on sick leave.",
+    )
+    client = sign_in("Priya", "Patel")
+    page = client.get(reverse("casework:my_reports"))
+    reports = {r.reference: r for r in page.context["reports"]}
+    assert reports[first.reference].seen_on == first.seen_on
+    assert reports[first.reference].first_words == (
+        "A public post mocking the Year 6 nativity and naming the teacher …"
+    )
+    assert reports[second.reference].first_words == "A comment about the head's car."
+    html = page.content.decode()
+    assert f"{first.seen_on:%-d %B %Y}" in html
+    assert "A public post mocking the Year 6 nativity" in html
+    assert "photograph of the hall" not in html  # only the first words
+    for added in ("HR&#x27;s particulars", "sick leave", "DONT-3", "Triage", "Hannah"):
+        assert added not in html, added
+
+
+def test_my_reports_takes_the_same_queries_however_many_reports(sign_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    raise_concern()
+    client = sign_in("Priya", "Patel")
+    client.get(reverse("casework:my_reports"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("casework:my_reports"))
+    for subject in (("Ben", "Taylor"), ("Laura", "Bennett"), ("Chris", "Evans")):
+        raise_concern(subject=subject)
+    with CaptureQueriesContext(connection) as four:
+        assert len(client.get(reverse("casework:my_reports")).context["reports"]) == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
+
+
+# --- The same concern sent twice ----------------------------------------------------------------
+
+
+def _form_with_token(client) -> dict:
+    """The form's data as the page gave it: with its one-time token."""
+    token = client.get(REPORT).context["form"]["submission_token"].value()
+    return form(submission_token=str(token))
+
+
+def test_the_same_form_sent_twice_shows_the_reference_already_received(sign_in, own_media):
+    """A double click, or Back and send again: the same form, with the same one-time token,
+    records one concern and shows its reference the second time."""
+    client = sign_in("Priya", "Patel")
+    data = _form_with_token(client)
+    upload = {"evidence": SimpleUploadedFile("shot.png", png_bytes(), content_type="image/png")}
+    first = client.post(REPORT, {**data, **upload})
+    case = Case.objects.get()
+    files = [p for p in own_media.rglob("*") if p.is_file()]
+    again = client.post(
+        REPORT,
+        {**data, "evidence": SimpleUploadedFile("shot.png", png_bytes(), content_type="image/png")},
+    )
+    assert (
+        first["Location"]
+        == again["Location"]
+        == reverse("casework:concern_received", args=[case.reference])
+    )
+    assert Case.objects.count() == 1 and case.evidence.count() == 1
+    assert [p for p in own_media.rglob("*") if p.is_file()] == files  # nothing stored twice
+    shown = client.get(again["Location"]).content.decode()
+    assert f"You had already sent this concern: it was received as {case.reference}" in shown
+    assert AuditEvent.objects.filter(action="concern.raised").count() == 1
+
+
+def test_the_same_words_about_the_same_person_soon_after_are_the_same_concern(sign_in, settings):
+    """The form opened afresh (a new token) and filled in the same way within the window."""
+    client = sign_in("Priya", "Patel")
+    client.post(REPORT, _form_with_token(client))
+    case = Case.objects.get()
+    respaced = WHAT_WAS_SEEN.replace(" ", "  ").upper()
+    again = client.post(REPORT, {**_form_with_token(client), "what_was_seen": respaced})
+    assert again["Location"] == reverse("casework:concern_received", args=[case.reference])
+    assert Case.objects.count() == 1
+
+    # Other words, or another person, are another concern.
+    client.post(REPORT, {**_form_with_token(client), "what_was_seen": "A second post."})
+    client.post(REPORT, {**_form_with_token(client), "subject": person("Ben", "Taylor").pk})
+    assert Case.objects.count() == 3
+
+
+def test_the_same_words_after_the_window_are_a_new_concern(sign_in, time_machine, settings):
+    settings.CASEWORK_DUPLICATE_CONCERN_MINUTES = 5
+    client = sign_in("Priya", "Patel")
+    client.post(REPORT, _form_with_token(client))
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=4))
+    client.post(REPORT, _form_with_token(client))
+    assert Case.objects.count() == 1
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=2))
+    client.post(REPORT, _form_with_token(client))
+    assert Case.objects.count() == 2
+
+
+def test_the_service_refuses_a_concern_already_received_naming_it():
+    case = raise_concern()
+    token = uuid.uuid4()
+    priya = person("Priya", "Patel")
+    again = concerns.Concern(
+        subject=case.subject,
+        school=case.school,
+        seen_on=case.seen_on,
+        platform="facebook",
+        account_kind="personal",
+        what_was_seen=case.what_was_seen,
+    )
+    with pytest.raises(concerns.AlreadyReported, match=case.reference) as refused:
+        concerns.report_concern(concern=again, reporter=priya, by=priya.user)
+    assert refused.value.case == case
+    again.what_was_seen = "Something else entirely."
+    new = concerns.report_concern(
+        concern=again, reporter=priya, by=priya.user, submission_token=token
+    )
+    again.what_was_seen = "And a third thing, sent from the same form."
+    with pytest.raises(concerns.AlreadyReported) as refused:
+        concerns.report_concern(
+            concern=again, reporter=priya, by=priya.user, submission_token=token
+        )
+    assert refused.value.case == new
+    # Someone else's token is no way in.
+    ben = person("Ben", "Taylor")
+    with pytest.raises(RuleBroken, match="cannot be sent"):
+        concerns.report_concern(concern=again, reporter=ben, by=ben.user, submission_token=token)
+    assert Case.objects.count() == 2
+
+
+def test_a_token_that_is_not_one_casework_made_is_ignored(sign_in):
+    client = sign_in("Priya", "Patel")
+    response = client.post(REPORT, form(submission_token="not-a-token"))
+    assert response.status_code == 302
+    assert Case.objects.get().submission_token is None

@@ -300,3 +300,65 @@ def test_concerns_reported_at_once_get_consecutive_references_without_gaps():
         assert_case_consistent(case)
     after = raise_concern(subject=("Daniel", "Shaw"), reporter=("Aisha", "Khan"))
     assert after.reference == f"SM-{year}-{len(reporters) + 1:04d}"
+
+
+# --- The same concern sent twice at once ---------------------------------------------------
+
+
+@pytest.mark.parametrize("same_form", [True, False], ids=["a double click", "a second tab"])
+def test_the_same_concern_sent_twice_at_once_is_recorded_once(same_form):
+    """Both copies arrive together: the reporter's row is locked, so the second waits for
+    the first to commit, finds it, and is told its reference; one case, one number."""
+    import uuid
+
+    from casework.services.concerns import AlreadyReported, Concern, report_concern
+
+    priya, daniel = person("Priya", "Patel"), person("Daniel", "Shaw")
+    token = uuid.uuid4()
+
+    def send():
+        concern = Concern(
+            subject=daniel,
+            school=daniel.school,
+            seen_on=timezone.localdate(),
+            platform="facebook",
+            account_kind="personal",
+            what_was_seen="A post naming a colleague's disciplinary meeting.",
+        )
+        return report_concern(
+            concern=concern,
+            reporter=priya,
+            by=priya.user,
+            submission_token=token if same_form else uuid.uuid4(),
+        ).reference
+
+    won, lost = winners_and_losers(at_once(send, send))
+    assert len(won) == 1 and len(lost) == 1
+    (refusal,) = [o.refusal for o in lost]
+    assert isinstance(refusal, AlreadyReported)
+    assert refusal.case.reference == won[0].value
+    (case,) = Case.objects.all()
+    assert case.reference == won[0].value
+    assert ReferenceCounter.objects.get(year=timezone.localdate().year).last_number == 1
+    assert_case_consistent(case)
+
+
+def test_two_people_reporting_each_other_at_once_are_both_recorded():
+    """Each report locks its reporter, and names the other as its subject: the lock must not
+    be one that a foreign-key check waits for, or the two would deadlock."""
+    priya, ben = person("Priya", "Patel"), person("Ben", "Taylor")
+
+    def report(reporter, subject):
+        return lambda: (
+            raise_concern(
+                reporter=(reporter.first_name, reporter.last_name),
+                subject=(subject.first_name, subject.last_name),
+            ).reference
+        )
+
+    won, lost = winners_and_losers(at_once(report(priya, ben), report(ben, priya)))
+    assert len(won) == 2 and lost == []
+    assert set(Case.objects.values_list("reporter_id", "subject_id")) == {
+        (priya.pk, ben.pk),
+        (ben.pk, priya.pk),
+    }

@@ -1,10 +1,12 @@
-"""Whoever must act next is e-mailed the reference, the task and a link, and nothing more;
-only once the work is committed, and never about a task they just gave themselves."""
+"""Whoever must act next is e-mailed that something waits in Casework, with a link, and
+nothing more (no task, no reference, no names); only once the work is committed, and never
+about a task they just gave themselves. The reporter's acknowledgement says no more."""
 
 import pytest
 from django.core import mail
 from django.db import transaction
 
+from casework import notifications
 from casework.demo_cases import (
     SAFEGUARDING,
     appoint,
@@ -27,13 +29,14 @@ from casework.demo_cases import (
     triage_to_investigation,
 )
 from casework.errors import RuleBroken
-from casework.models import Case, Status
-from casework.services import case_admin, investigation, safeguarding, triage
+from casework.models import Case, LetterKind, Status
+from casework.services import case_admin, investigation, letters, safeguarding, triage
 from workflows import engine
 
 pytestmark = pytest.mark.django_db
 
 BASE_URL = "https://casework.stclare.example"
+TRUST = "St Clare Catholic Multi Academy Trust"
 WHAT_WAS_SEEN = "Direct messages to a Year 10 pupil about her weekend."
 
 
@@ -56,8 +59,22 @@ def sent(django_capture_on_commit_callbacks):
     return run
 
 
+NEUTRAL_SUBJECT = "Casework: something is waiting for you"
+
+
+def link_in(message) -> str:
+    (line,) = [line for line in message.body.splitlines() if line.startswith(BASE_URL)]
+    return line
+
+
+def waiting_for(message) -> tuple[str, int]:
+    """What the e-mail's link leads to: ("task", task id), ("report", case id), ..."""
+    token = link_in(message).removeprefix(f"{BASE_URL}/waiting/").rstrip("/")
+    return notifications.waiting_item(token)
+
+
 def task_mails(messages) -> list:
-    return [m for m in messages if "is waiting for" in m.body]
+    return [m for m in messages if waiting_for(m)[0] == "task"]
 
 
 def addressed(messages) -> list[set[str]]:
@@ -73,15 +90,25 @@ def open_task(case: Case):
     return task
 
 
-def assert_tells_only_what_to_do(message, case: Case, task) -> None:
-    path = task.flow_task.reverse("index", args=[task.process_id, task.pk])
-    assert case.reference in message.subject and case.reference in message.body
-    assert str(task.flow_task.task_title) in message.subject
-    assert str(task.flow_task.task_title) in message.body
-    assert f"{BASE_URL}{path}" in message.body
+def assert_says_only_that_something_waits(message, case: Case, task=None) -> None:
+    """The e-mail names no task, case, person, school or clause, in its subject, its body or
+    its link; the link leads to ``task`` (or, without one, to the case's report)."""
+    assert message.subject == NEUTRAL_SUBJECT
+    assert waiting_for(message) == (("task", task.pk) if task else ("report", case.pk))
     told = message.subject + message.body
     case = Case.objects.get(pk=case.pk)
     secrets = [
+        case.reference,
+        case.reference.removeprefix("SM-"),
+        "concern",
+        "safeguarding",
+        "LADO",
+        "pupil",
+        "hearing",
+        "/cases/",
+        "/concerns/",
+        *[person_of_case.first_name for person_of_case in (case.subject, case.reporter)],
+        *([task.owner.first_name, task.owner.last_name] if task and task.owner else []),
         case.subject.first_name,
         case.subject.last_name,
         case.reporter.last_name,
@@ -90,12 +117,14 @@ def assert_tells_only_what_to_do(message, case: Case, task) -> None:
         case.get_platform_display(),
         *case.links.splitlines(),
     ]
+    if task is not None:
+        secrets += [str(task.flow_task.task_title), task.flow_task.name]
     for allegation in case.allegations.all():
         secrets += [allegation.clause.code, allegation.clause.text[:30], allegation.particulars]
     for suspected in case.suspected_clauses.all():
         secrets += [suspected.code, suspected.text[:30], suspected.summary[:30]]
     for secret in secrets:
-        assert secret not in told, secret
+        assert secret.lower() not in told.lower(), secret
 
 
 # --- The shared HR queue ---------------------------------------------------------------------
@@ -106,8 +135,7 @@ def test_a_new_concern_emails_every_hr_manager_with_a_link_and_no_details(sent):
     case = sent.result
     (queue_mail,) = task_mails(messages)
     assert set(queue_mail.to) == {email_of("Hannah", "Reid"), email_of("Marcus", "Obi")}
-    assert "an HR case manager" in queue_mail.body
-    assert_tells_only_what_to_do(queue_mail, case, open_task(case))
+    assert_says_only_that_something_waits(queue_mail, case, open_task(case))
 
 
 def test_an_hr_manager_too_close_to_the_case_is_not_told(sent):
@@ -116,20 +144,38 @@ def test_an_hr_manager_too_close_to_the_case_is_not_told(sent):
 
 
 def test_the_link_takes_each_person_to_their_task(sent, client):
-    def link_in(message) -> str:
-        line = next(line for line in message.body.splitlines() if line.startswith(BASE_URL))
-        return line.removeprefix(BASE_URL)
+    def follow(message) -> str:
+        """Where the link leads, through the task's own page, for the signed-in person."""
+        waiting = client.get(link_in(message).removeprefix(BASE_URL))
+        assert waiting.status_code == 302
+        task_page = client.get(waiting["Location"])
+        assert task_page.status_code == 302
+        return task_page["Location"]
 
     (queue_mail,) = task_mails(sent(raise_concern))
     client.force_login(hr())
-    claim = client.get(link_in(queue_mail))
-    assert claim.status_code == 302 and claim["Location"].endswith("/assign/")
+    assert follow(queue_mail).endswith("/assign/")
 
     (to_dsl,) = task_mails(sent(raise_concern, **SAFEGUARDING))
     client.force_login(person("Rachel", "Green").user)
-    work = client.get(link_in(to_dsl))
-    assert work.status_code == 302 and work["Location"].endswith("/execute/")
-    assert client.get(work["Location"]).status_code == 200
+    work = follow(to_dsl)
+    assert work.endswith("/execute/")
+    assert client.get(work).status_code == 200
+
+
+def test_the_link_tells_nobody_else_anything(sent, client):
+    (to_dsl,) = task_mails(sent(raise_concern, **SAFEGUARDING))
+    link = link_in(to_dsl).removeprefix(BASE_URL)
+    for outsider in (("Priya", "Patel"), ("Daniel", "Shaw"), ("Helen", "Carter")):
+        client.force_login(person(*outsider).user)
+        assert client.get(link).status_code == 404, outsider
+    client.logout()
+    signed_out = client.get(link)
+    assert signed_out.status_code == 302 and "/accounts/login/" in signed_out["Location"]
+    client.force_login(hr())
+    tampered = link[:-3] + ("AAA/" if not link.endswith("AAA/") else "BBB/")
+    assert client.get(tampered).status_code == 404
+    assert client.get("/waiting/not-a-link/").status_code == 404
 
 
 # --- Whoever must act next -------------------------------------------------------------------
@@ -145,7 +191,7 @@ def test_each_person_who_must_act_is_told_in_turn(sent, hold_hearing):
     assert addressed(sent(triage_to_investigation, case)) == []
     assert addressed(sent(appoint, case)) == [{email_of("Emma", "Wright")}]
     (to_officer,) = task_mails(mail.outbox[-1:])
-    assert_tells_only_what_to_do(to_officer, case, open_task(case))
+    assert_says_only_that_something_waits(to_officer, case, open_task(case))
 
     # The officer's report comes back to Hannah.
     assert addressed(sent(report, Case.objects.get(pk=case.pk))) == [{email_of("Hannah", "Reid")}]
@@ -156,7 +202,7 @@ def test_each_person_who_must_act_is_told_in_turn(sent, hold_hearing):
         {email_of("Michael", "Okafor")}
     ]
     (to_head,) = task_mails(mail.outbox[-1:])
-    assert_tells_only_what_to_do(to_head, case, open_task(case))
+    assert_says_only_that_something_waits(to_head, case, open_task(case))
     assert addressed(sent(return_to_chair, Case.objects.get(pk=case.pk))) == [
         {email_of("Catherine", "Walsh")}
     ]
@@ -179,7 +225,7 @@ def test_the_dsl_is_told_of_a_safeguarding_concern_without_its_details(sent):
     case = sent.result
     (to_dsl,) = task_mails(messages)
     assert to_dsl.to == [email_of("Rachel", "Green")]
-    assert_tells_only_what_to_do(to_dsl, case, open_task(case))
+    assert_says_only_that_something_waits(to_dsl, case, open_task(case))
     assert "Year 10" not in to_dsl.body and "pupil" not in to_dsl.body.lower()
 
     # Her own next step (the referral) needs no e-mail; the hold goes to HR's queue.
@@ -216,7 +262,8 @@ def test_no_email_leaves_before_the_work_is_committed(django_capture_on_commit_c
         (email_of("Priya", "Patel"),),
         tuple(sorted([email_of("Hannah", "Reid"), email_of("Marcus", "Obi")])),
     }
-    assert case.reference in mail.outbox[0].subject
+    assert {m.subject for m in mail.outbox} == {NEUTRAL_SUBJECT}
+    assert not [m for m in mail.outbox if case.reference in m.subject + m.body]
 
 
 def test_work_that_is_rolled_back_sends_nothing(django_capture_on_commit_callbacks):
@@ -262,11 +309,46 @@ def test_a_refused_step_sends_nothing(sent):
     assert sent(refused) == []
 
 
-def test_the_acknowledgement_to_the_reporter_carries_only_the_reference(sent):
+def test_the_acknowledgement_to_the_reporter_says_only_that_something_waits(sent, client):
     messages = sent(raise_concern, clauses=("DONT-5",), what_was_seen=WHAT_WAS_SEEN)
     case = sent.result
     (ack,) = [m for m in messages if m.to == [email_of("Priya", "Patel")]]
-    assert case.reference in ack.subject and case.reference in ack.body
-    assert f"{BASE_URL}/" in ack.body
-    for secret in ("Daniel", "Shaw", "Year 10", "DONT-5", clause("DONT-5").text[:30], "Facebook"):
+    assert_says_only_that_something_waits(ack, case)
+    for secret in ("Year 10", "DONT-5", clause("DONT-5").text[:30], "Facebook"):
         assert secret not in ack.subject + ack.body
+    # Signed in, the reporter is shown the receipt with its reference; nobody else is.
+    link = link_in(ack).removeprefix(BASE_URL)
+    client.force_login(person("Priya", "Patel").user)
+    receipt = client.get(link, follow=True)
+    assert case.reference in receipt.content.decode()
+    client.force_login(hr())
+    assert client.get(link).status_code == 404
+
+
+# --- Letters sent by e-mail --------------------------------------------------------------------
+
+
+def test_an_emailed_letter_says_only_that_a_private_letter_is_attached(own_media):
+    case = case_at(Status.OUTCOME_ISSUED)
+    letter = letters.issue_letter(case=case, by=hr(), kind=LetterKind.OUTCOME, inputs={})
+    letters.deliver_letter(letter=letter, by=hr(), method="email")
+    message = mail.outbox[-1]
+    assert message.to == [case.subject.email]
+    assert message.subject == f"Private and confidential: a letter from {TRUST}"
+    assert [name for name, _, _ in message.attachments] == [f"letter-{letter.dated:%Y-%m-%d}.pdf"]
+    told = (message.subject + message.body).lower()
+    for secret in (
+        case.reference,
+        case.subject.first_name,
+        case.subject.last_name,
+        case.school.name,
+        letter.title,
+        case.get_sanction_display(),
+        "warning",
+        "outcome",
+        "disciplinary",
+        "hearing",
+        "appeal",
+        *[a.clause.code for a in case.allegations.all()],
+    ):
+        assert secret.lower() not in told, secret

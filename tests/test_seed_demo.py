@@ -73,3 +73,28 @@ def test_the_demo_cases_happened_in_an_order_the_procedure_allows():
         hearing = appeal.case.hearings.current(Hearing.Kind.APPEAL)
         assert hearing.starts_at < appeal.decided_at <= now, appeal.case.reference
     assert Appeal.objects.exclude(decided_at=None).exists()
+
+
+def test_the_demo_shows_subject_access_requests_and_earlier_outcomes():
+    """An answered subject access request and an open one; earlier outcomes for the DONT-3
+    hearings, and the too-few message for the volunteer's DONT-2 sign-off."""
+    from casework import consistency
+    from casework.models import Status, SubjectAccessRequest
+
+    call_command("seed_demo", force=True, verbosity=0)
+    today = timezone.localdate()
+    answered = SubjectAccessRequest.objects.get(answered_on__isnull=False)
+    assert answered.has_export and answered.answered_on <= answered.due_on
+    assert answered.export_produced_by is not None
+    (waiting,) = SubjectAccessRequest.objects.unanswered()
+    assert not waiting.has_export and waiting.due_on >= today
+
+    returned = Case.objects.get(status=Status.RETURNED_TO_CHAIR)
+    assert consistency.prior_outcomes(returned).shown
+    volunteer = Case.objects.get(status=Status.AWAITING_SIGN_OFF)
+    assert volunteer.subject.is_volunteer and not consistency.prior_outcomes(volunteer).shown
+    earlier = Case.objects.filter(outcome_issued_on__year__lt=today.year)
+    assert earlier.count() >= 3
+    for case in earlier:  # closed in their own year, through the whole procedure
+        assert case.closed_at.year == case.outcome_issued_on.year < today.year
+        assert case.hearings.current(Hearing.Kind.DISCIPLINARY).starts_at < case.decided_at

@@ -402,7 +402,9 @@ class CaseLifecycles(RuleBasedStateMachine):
                     seen_on=self.clock.today() - datetime.timedelta(days=2),
                     platform="facebook",
                     account_kind="personal",
-                    what_was_seen=options.get("what_was_seen", "A post about a colleague."),
+                    # A post of its own: the same words again would be the same concern.
+                    what_was_seen=options.get("what_was_seen", "A post about a colleague.")
+                    + f" (post {len(self.cases) + 1})",
                     suspected_clauses=[
                         Clause.objects.get(policy__is_current=True, code=code)
                         for code in options["clauses"]

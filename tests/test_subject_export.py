@@ -13,8 +13,9 @@ from django.utils import timezone
 from casework import demo_cases
 from casework.demo_cases import case_at, hr, person
 from casework.evidence import check_upload
-from casework.models import AuditEvent, Case, Status
-from casework.services import evidence, investigation
+from casework.models import AuditEvent, Case, Status, SubjectAccessRequest
+from casework.services import evidence, investigation, subject_access
+from casework.subject_access import find_person
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,13 @@ def case(own_media, hold_hearing) -> Case:
 
 
 def export(identifier: str, tmp_path) -> dict[str, str]:
+    """The export answering a request logged for the person, produced from the command."""
+    subject_access.log_subject_access_request(
+        person=find_person(identifier),
+        received_on=timezone.localdate(),
+        received_via="email",
+        by=hr(),
+    )
     target = tmp_path / f"export-{identifier}.zip"
     out = io.StringIO()
     call_command("export_subject_data", identifier, "--output", str(target), stdout=out)
@@ -133,6 +141,8 @@ def test_a_witness_gets_their_own_statement_with_others_redacted(case, tmp_path)
 def test_the_export_is_recorded_and_an_unknown_person_gets_a_clear_message(case, tmp_path):
     export(person("Daniel", "Shaw").email, tmp_path)
     event = AuditEvent.objects.get(action="exported.subject_data")
-    assert event.object_id == str(person("Daniel", "Shaw").pk)
+    request = SubjectAccessRequest.objects.get(person=person("Daniel", "Shaw"))
+    assert event.object_id == str(request.pk)
+    assert event.details["person"] == person("Daniel", "Shaw").pk
     with pytest.raises(CommandError, match="Nobody in the workforce"):
         call_command("export_subject_data", "nobody@example.org", stdout=io.StringIO())

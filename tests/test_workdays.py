@@ -6,6 +6,7 @@ import zoneinfo
 
 import holidays
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from casework import deadlines
@@ -13,7 +14,7 @@ from casework.demo_cases import arrangement, case_at
 from casework.errors import RuleBroken
 from casework.models import Case, ClosureDay, Sanction, School, Status
 from casework.services import hearings, outcomes
-from casework.workdays import Calendar, bank_holiday_name
+from casework.workdays import Calendar, bank_holiday_name, last_day_of_months
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +296,95 @@ def test_stage_targets_count_working_days_from_entering_the_stage(schools, setti
         school, status=Status.ON_HOLD_EXTERNAL, stage_entered_at=at(D(2026, 3, 2))
     )
     assert deadlines.action_due_on(on_hold) is None
+
+
+# --- Calendar months: the corresponding-date rule ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("issued", "months", "last_live_day"),
+    [
+        # A day with a match in the end month: live to the day before it.
+        (D(2026, 1, 15), 6, D(2026, 7, 14)),
+        (D(2026, 3, 1), 6, D(2026, 8, 31)),
+        (D(2026, 8, 28), 6, D(2027, 2, 27)),
+        (D(2026, 12, 31), 12, D(2027, 12, 30)),
+        # 29, 30 and 31 August have no match in February: live to its last day.
+        (D(2026, 8, 29), 6, D(2027, 2, 28)),
+        (D(2026, 8, 30), 6, D(2027, 2, 28)),
+        (D(2026, 8, 31), 6, D(2027, 2, 28)),
+        # Leap years: February 2028 has a 29th, so only 30 and 31 August lack a match.
+        (D(2027, 8, 29), 6, D(2028, 2, 28)),
+        (D(2027, 8, 30), 6, D(2028, 2, 29)),
+        (D(2027, 8, 31), 6, D(2028, 2, 29)),
+        (D(2028, 2, 29), 12, D(2029, 2, 28)),
+        (D(2027, 2, 28), 12, D(2028, 2, 27)),
+        # One month from the end of January, and six from the end of March.
+        (D(2026, 1, 31), 1, D(2026, 2, 28)),
+        (D(2028, 1, 31), 1, D(2028, 2, 29)),
+        (D(2026, 1, 30), 1, D(2026, 2, 28)),
+        (D(2026, 1, 28), 1, D(2026, 2, 27)),
+        (D(2026, 3, 31), 6, D(2026, 9, 30)),
+        (D(2026, 5, 31), 1, D(2026, 6, 30)),
+    ],
+)
+def test_a_live_period_counts_its_first_day_and_ends_at_the_corresponding_date(
+    settings, issued, months, last_live_day
+):
+    procedure_setting(settings, FIRST_WARNING_LIVE_MONTHS=months, FINAL_WARNING_LIVE_MONTHS=months)
+    assert last_day_of_months(issued, months) == last_live_day
+    for warning in (Sanction.FIRST_WRITTEN_WARNING, Sanction.FINAL_WRITTEN_WARNING):
+        assert outcomes.warning_expiry(warning, issued) == last_live_day
+
+
+def test_a_live_period_is_never_shorter_for_starting_at_a_month_end():
+    """Warnings issued on later days never expire earlier, and each is live at least the
+    number of days its calendar months hold."""
+    day, previous = D(2026, 1, 1), None
+    while day < D(2029, 1, 1):
+        expiry = last_day_of_months(day, 6)
+        if previous is not None:
+            assert expiry >= previous, day
+        assert (expiry - day).days + 1 >= 181, day  # six months hold at least 181 days
+        previous, day = expiry, day + datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (D(2026, 9, 3), D(2026, 10, 5)),  # the corresponding date is a Saturday
+        (D(2026, 1, 31), D(2026, 3, 2)),  # no 31 February: 28 February, a Saturday
+        (D(2028, 1, 31), D(2028, 2, 29)),  # leap year: 29 February, a Tuesday
+        (D(2026, 11, 25), D(2026, 12, 29)),  # 25 December, then Boxing Day substitute
+        (D(2026, 3, 10), D(2026, 4, 10)),
+    ],
+)
+def test_the_month_of_a_subject_access_request_is_the_corresponding_date(received, due):
+    """ICO: from the day of receipt to the corresponding calendar date of the next month (its
+    last day if it has none), moved to the next working day if that is not one."""
+    from casework.services.subject_access import subject_access_due
+
+    assert subject_access_due(received, extended=False) == due
+
+
+def test_a_warning_issued_at_a_month_end_expires_by_the_rule_over_http(sign_in, time_machine):
+    """HR issues a first written warning on Tuesday 31 August 2027: it is live to the last
+    day of February 2028, the 29th, as the letter and the case page say."""
+    from .test_lifecycle_http import task_form
+
+    time_machine.move_to(at(D(2027, 8, 31), 9), tick=False)
+    case = case_at(Status.SIGNED_OFF)
+    assert case.sanction == Sanction.FIRST_WRITTEN_WARNING
+    client = sign_in("Hannah", "Reid")
+    url = task_form(client, case, "issue_outcome")
+    preview = client.post(url, {"action": "preview"})
+    assert preview.status_code == 200
+    assert "to 29 February 2028 inclusive" in preview.content.decode()
+    digest = preview.context["form"].data["digest"]
+    issued = client.post(url, {"action": "issue", "confirm": "on", "digest": digest})
+    assert issued.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert case.outcome_issued_on == D(2027, 8, 31)
+    assert case.warning_expires_on == D(2028, 2, 29)
+    page = client.get(reverse("casework:case", args=[case.reference])).content.decode()
+    assert "29 February 2028" in page

@@ -61,9 +61,6 @@ def _notify_task_waiting(activation) -> None:
     case = activation.process.case
     notifications.task_waiting(
         task_id=task.pk,
-        reference=case.reference,
-        title=task.flow_task.task_title,
-        path=task_path(task),
         owner=task.owner,
         queue_recipients=[] if task.owner_id else notifications.hr_recipients(case),
     )

@@ -14,6 +14,7 @@ from casework.letters import kinds as letter_kinds
 from casework.models import Hearing
 from casework.services import (
     appeals,
+    consistency,
     hearings,
     investigation,
     outcomes,
@@ -24,6 +25,7 @@ from casework.services import (
 from casework.views.base import ServiceFormView
 from casework.views.cases import arrangement_from
 from casework.views.letters import LetterDraftMixin
+from casework.workdays import procedure_text
 
 
 class TaskView(ServiceFormView):
@@ -50,6 +52,18 @@ class TaskView(ServiceFormView):
 
     def get_success_message(self) -> str:
         return self.success_message or f"Done: {self.request.activation.task.flow_task.task_title}."
+
+
+class PriorOutcomesPanel:
+    """The consistency view beside a decision (casework.consistency): read-only, advisory,
+    and audited each time it is shown."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["prior_outcomes"] = consistency.look_at_prior_outcomes(
+            case=self.case, by=self.request.user
+        )
+        return context
 
 
 # --- HR case manager ---------------------------------------------------------------------
@@ -209,9 +223,10 @@ class ArrangeAppealView(TaskView):
 
 class SafeguardingReviewView(TaskView):
     form_class = forms.SafeguardingReviewForm
-    intro = (
+    intro = procedure_text(
         "Does the concern meet the harm threshold (KCSIE Part 4)? If so, refer it to the LADO "
-        "within one working day and do not interview the subject, the child or witnesses first."
+        "within {LADO_REFERRAL_WORKING_DAYS} working day{LADO_REFERRAL_WORKING_DAYS:s} and do "
+        "not interview the subject, the child or witnesses first."
     )
     submit_label = "Record the decision"
 
@@ -267,7 +282,7 @@ class InvestigateView(TaskView):
 # --- Hearing chair -----------------------------------------------------------------------
 
 
-class HearingDecisionView(TaskView):
+class HearingDecisionView(PriorOutcomesPanel, TaskView):
     form_class = forms.HearingDecisionForm
     intro = "Give a finding on each allegation, with reasons, and one outcome."
     submit_label = "Record the decision"
@@ -293,7 +308,7 @@ class HearingDecisionView(TaskView):
 # --- Headteacher (or trust executive) ----------------------------------------------------
 
 
-class SignOffView(TaskView):
+class SignOffView(PriorOutcomesPanel, TaskView):
     form_class = forms.SignOffForm
     intro = "No outcome letter can be issued until you approve the outcome."
     submit_label = "Record my decision"

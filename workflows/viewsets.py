@@ -13,11 +13,13 @@ from django.views.generic import RedirectView
 from viewflow import viewprop
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
+from viewflow.workflow.models import Task
 
-from casework import permissions
+from casework import notifications, permissions, selectors
 from casework.models import Case
 
 from .models import CaseProcess
+from .nodes import ensure_may_know_of, task_path
 
 
 class CaseOfProcessView(View):
@@ -64,6 +66,34 @@ class QueueView(WorkflowQueueListView):
             return tasks
         return tasks.exclude(
             process__caseprocess__case__in=Case.objects.involving(person).values("pk")
+        )
+
+
+class WaitingView(View):
+    """Where an e-mailed link leads (casework.notifications): the task, report or case it
+    stands for, for someone signed in who may see it; anyone else is told nothing exists.
+    Mounted at the site's root (config/urls.py), outside the task pages, which are for
+    casework roles only: a reporter follows one too."""
+
+    def get(self, request, token):
+        try:
+            kind, pk = notifications.waiting_item(token)
+        except ValueError:
+            raise Http404("That link is not one Casework sent.") from None
+        if kind == "task":
+            task = Task.objects.filter(pk=pk).select_related("process").first()
+            if task is None:
+                raise Http404("No task found.")
+            ensure_may_know_of(request.user, task)
+            return redirect(task_path(task))
+        if kind == "report":
+            case = Case.objects.filter(pk=pk, reporter=permissions.person_of(request.user)).first()
+            if case is None:
+                raise Http404("That is not one of your reports.")
+            return redirect("casework:concern_received", case.reference)
+        reference = Case.objects.filter(pk=pk).values_list("reference", flat=True).first()
+        return redirect(
+            "casework:case", selectors.case_for(request.user, reference or "").reference
         )
 
 

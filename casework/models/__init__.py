@@ -46,6 +46,7 @@ from .people import (
 )
 from .policy import Clause, Policy
 from .safeguarding import LadoOutcome, LadoReferral, LowLevelConcern
+from .subject_access import RequestChannel, SubjectAccessRequest
 from .suspension import Suspension, SuspensionReview
 
 __all__ = [
@@ -90,6 +91,7 @@ __all__ = [
     "PupilsInvolved",
     "Recommendation",
     "ReferenceCounter",
+    "RequestChannel",
     "Role",
     "RoleAssignment",
     "Sanction",
@@ -97,6 +99,7 @@ __all__ = [
     "SignOff",
     "StaffMember",
     "Status",
+    "SubjectAccessRequest",
     "Suspension",
     "SuspensionReview",
     "Trust",

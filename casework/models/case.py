@@ -215,6 +215,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     pupil_left_on = models.DateField(null=True, blank=True)
     confidentiality_requested = models.BooleanField(default=False)
+    # The one-time token of the form it was sent from: the same form sent twice (a double
+    # click, Back and send again) is recognised as this concern, not a second one.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     # Routing flags, decided when the concern arrives.
     safeguarding = models.BooleanField(default=False)
@@ -272,6 +275,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+        indexes = [
+            # "My reports", and the check for a concern sent twice: one reporter's, latest first.
+            models.Index(fields=["reporter", "-raised_at"], name="case_reports_by_reporter"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -18,7 +18,8 @@ class LadoOutcome(models.TextChoices):
 class LadoReferral(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="lado_referral")
     due_on = models.DateField(
-        help_text="One working day (setting) after the concern reached the DSL."
+        help_text="The LADO referral deadline (a procedure setting, in working days) after the "
+        "concern reached the DSL."
     )
     harm_threshold_reasons = models.TextField()
     referred_on = models.DateField(null=True, blank=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -124,13 +126,69 @@ def _check(concern: Concern, *, reporter: StaffMember, policy: Policy) -> None:
             raise RuleBroken("Choose clauses from the current policy.")
 
 
+class AlreadyReported(RuleBroken):
+    """The same concern was sent again: the reporter is shown the one already received."""
+
+    def __init__(self, case: Case):
+        super().__init__(
+            f"You had already sent this concern: it was received as {case.reference}, and "
+            "nothing new was recorded."
+        )
+        self.case = case
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def ensure_not_sent_before(
+    concern: Concern, *, reporter: StaffMember, token: uuid.UUID | None
+) -> None:
+    """Refuse, naming it, a concern already received: by the form's one-time token (the
+    same form sent twice: a double click, Back and send again), or by the same reporter,
+    person and words within a few minutes (setting) of each other (the form opened afresh,
+    filled in the same way and sent again).
+
+    The reporter's row is locked first, so that two copies sent at the same moment are
+    taken one after the other: the second waits for the first to commit, then finds it.
+    The lock is PostgreSQL's FOR NO KEY UPDATE, which the foreign-key checks of other
+    writes (a concern naming the reporter as its subject, say) do not wait for, so two
+    people reporting each other at the same moment cannot deadlock.
+    """
+    StaffMember.objects.select_for_update(no_key=True).only("pk").get(pk=reporter.pk)
+    if token is not None:
+        sent = Case.objects.filter(submission_token=token).first()
+        if sent is not None and sent.reporter_id == reporter.pk:
+            raise AlreadyReported(sent)
+        if sent is not None:
+            raise RuleBroken(
+                "This form cannot be sent. Open “Report a concern” again and send it from "
+                "there. Nothing was recorded."
+            )
+    since = timezone.now() - datetime.timedelta(minutes=settings.CASEWORK_DUPLICATE_CONCERN_MINUTES)
+    words = _words(concern.what_was_seen)
+    for case in Case.objects.filter(
+        reporter=reporter, subject=concern.subject, raised_at__gte=since
+    ).only("pk", "reference", "what_was_seen"):
+        if _words(case.what_was_seen) == words:
+            raise AlreadyReported(case)
+
+
 @transaction.atomic
-def report_concern(*, concern: Concern, reporter: StaffMember, by: User) -> Case:
+def report_concern(
+    *,
+    concern: Concern,
+    reporter: StaffMember,
+    by: User,
+    submission_token: uuid.UUID | None = None,
+) -> Case:
     """Record a concern, number it, start its workflow and acknowledge it to the reporter.
 
     A concern that may put a child at risk goes straight to the school's designated
-    safeguarding lead, with the one-working-day LADO deadline running.
+    safeguarding lead, with the one-working-day LADO deadline running. The same concern
+    sent again is refused with ``AlreadyReported``, which names the one received.
     """
+    ensure_not_sent_before(concern, reporter=reporter, token=submission_token)
     policy = Policy.objects.filter(is_current=True).first()
     if policy is None:
         raise RuleBroken("No policy is loaded, so no concern can be recorded. Tell HR.")
@@ -155,6 +213,7 @@ def report_concern(*, concern: Concern, reporter: StaffMember, by: User) -> Case
             pupils_involved=concern.pupils_involved,
             pupil_left_on=concern.pupil_left_on,
             confidentiality_requested=concern.confidentiality_requested,
+            submission_token=submission_token,
             safeguarding=needs_safeguarding_route(concern),
             data_protection=any(c.data_protection for c in concern.suspected_clauses),
         )

@@ -14,7 +14,6 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,7 +30,7 @@ from casework.models import (
     StaffMember,
     User,
 )
-from casework.storage import files_removed_on_failure
+from casework.storage import StoredFileChanged, files_removed_on_failure, read_verified
 
 from . import outcomes
 from .cases import locked_case, note
@@ -227,15 +226,14 @@ def issue_letter(
 
 def stored_pdf(letter: Letter) -> bytes:
     """The issued PDF, checked against the hash recorded when it was issued."""
-    with default_storage.open(letter.file.name, "rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != letter.sha256:
+    try:
+        return read_verified(letter.file.name, letter.sha256)
+    except StoredFileChanged:
         logger.error("Letter %s no longer matches its recorded SHA-256", letter.pk)
         raise LetterFailed(
             "This letter's stored file no longer matches what was issued, so it has not been "
             "served. Tell the system administrator."
-        )
-    return content
+        ) from None
 
 
 def download_letter(*, letter: Letter, by: User) -> bytes:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from casework.errors import RuleBroken
 from casework.models import Case, Sanction, Status, User
-from casework.workdays import Calendar, procedure
+from casework.workdays import Calendar, last_day_of_months, procedure
 
 from .cases import advance, ensure_possible, locked_case, workflow_sync
 
 
 def warning_expiry(sanction: str, effective_on: datetime.date) -> datetime.date | None:
-    """The last day a warning is live. The day of issue counts toward the live period."""
+    """The last day a warning is live: the live period (setting) in calendar months, with
+    the day of issue counted and the corresponding-date rule applied at month ends (see
+    ``casework.workdays.last_day_of_months``); None for a sanction that is not a warning."""
     months = {
         Sanction.FIRST_WRITTEN_WARNING: procedure("FIRST_WARNING_LIVE_MONTHS"),
         Sanction.FINAL_WRITTEN_WARNING: procedure("FINAL_WARNING_LIVE_MONTHS"),
     }.get(sanction)
     if months is None:
         return None
-    return effective_on + relativedelta(months=months) - datetime.timedelta(days=1)
+    return last_day_of_months(effective_on, months)
 
 
 def appeal_deadline(case: Case, issued_on: datetime.date) -> datetime.date:

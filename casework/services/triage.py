@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework import permissions
 from casework.errors import RuleBroken
 from casework.models import Case, Status, User
+from casework.workdays import procedure
 
 from .allegations import ensure_allegations_framed
 from .cases import advance, ensure_at, locked_case, take_on_if_unmanaged, workflow_sync
@@ -23,13 +24,15 @@ class TriageDecision(models.TextChoices):
 
 def record_dpo_told(case: Case, *, confirmed: bool) -> None:
     """A possible personal data breach must be with the Data Protection Officer, who decides
-    on reporting to the ICO within 72 hours, before anyone decides what happens to it."""
+    on reporting to the ICO within 72 hours (setting), before anyone decides what happens
+    to it."""
     if not case.dpo_confirmation_due:
         return
     if not confirmed:
         raise RuleBroken(
             "This may be a personal data breach: tell the Data Protection Officer (who "
-            "decides on reporting to the ICO within 72 hours) and confirm it here."
+            f"decides on reporting to the ICO within {procedure('DPO_DECISION_HOURS')} hours) "
+            "and confirm it here."
         )
     case.dpo_informed_at = timezone.now()
 

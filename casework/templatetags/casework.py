@@ -1,6 +1,7 @@
 from django import forms, template
 
 from casework import selectors
+from casework.workdays import procedure as procedure_setting
 
 register = template.Library()
 
@@ -8,6 +9,12 @@ register = template.Library()
 @register.simple_tag
 def features_for(user):
     return selectors.features_for(user)
+
+
+@register.simple_tag
+def procedure(name: str) -> int:
+    """A number of the trust's procedure settings: {% procedure "APPEAL_WORKING_DAYS" %}."""
+    return procedure_setting(name)
 
 
 @register.filter

@@ -10,7 +10,7 @@ from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.forms import ConcernForm
 from casework.models import Case
-from casework.services.concerns import Concern, report_concern
+from casework.services.concerns import AlreadyReported, Concern, report_concern
 
 from .base import ServiceFormView
 
@@ -60,7 +60,16 @@ class ReportConcernView(ServiceFormView):
             confidentiality_requested=data["confidentiality_requested"],
             evidence=checked,
         )
-        self.created = report_concern(concern=concern, reporter=self.reporter, by=self.request.user)
+        try:
+            self.created = report_concern(
+                concern=concern,
+                reporter=self.reporter,
+                by=self.request.user,
+                submission_token=data["submission_token"],
+            )
+        except AlreadyReported as repeat:
+            self.created = repeat.case
+            self.success_message = repeat.message
 
     def get_success_url(self):
         return reverse("casework:concern_received", args=[self.created.reference])

@@ -1,30 +1,36 @@
-"""Answer a subject access request: a zip of everything held about one person.
+"""Answer a logged subject access request from the command line: a zip of everything held
+about one person.
 
     python manage.py export_subject_data tom.brennan@stclare.example
     python manage.py export_subject_data 42 --output /secure/share/sar-42.zip
 
-Third parties are redacted (see casework/subject_access.py). The export is recorded in the
-audit trail. Check the files the zip's README lists before sending it: pictures and PDFs
-cannot be redacted automatically.
+The request must first be logged in Casework (Subject access requests, "Log a request"),
+so that its deadline is tracked; the export is produced from it, kept with it and recorded
+in the audit trail, exactly as the "Produce the export" button does. Third parties are
+redacted (see casework/subject_access.py). Check the files the zip's README lists before
+sending it: pictures and PDFs cannot be redacted automatically.
 """
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from casework import subject_access
+from casework.errors import CaseworkError
+from casework.services.subject_access import produce_subject_access_export, stored_export
 
 
 class Command(BaseCommand):
-    help = "Write a zip of everything Casework holds about one person, third parties redacted."
+    help = "Produce the export answering a person's logged subject access request."
 
     def add_arguments(self, parser):
         parser.add_argument("person", help="Their e-mail address or workforce record number.")
         parser.add_argument(
             "--output",
             type=Path,
-            help="Where to write the zip (default: var/subject-access/ under Casework).",
+            help="Where to write a copy of the zip (default: var/subject-access/ under Casework).",
         )
 
     def handle(self, *args, person: str, output: Path | None, **options):
@@ -33,14 +39,28 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nobody in the workforce has the e-mail address or record number “{person}”."
             )
-        if output is None:
-            output = subject_access.default_path(
-                found, folder=Path(settings.VAR_DIR) / "subject-access"
+        request = found.subject_access_requests.unanswered().order_by("received_on").first()
+        if request is None:
+            raise CommandError(
+                f"No unanswered subject access request is logged for {found.full_name}. Log it "
+                "in Casework first (Subject access requests, “Log a request”), so that its "
+                "deadline is tracked, then run this again."
             )
-        path = subject_access.export(found, to=output)
-        path.chmod(0o600)
-        self.stdout.write(f"Written: {path}")
+        try:
+            request = produce_subject_access_export(request=request, by=None)
+        except CaseworkError as refusal:
+            raise CommandError(refusal.message) from None
+        if output is None:
+            output = (
+                Path(settings.VAR_DIR)
+                / "subject-access"
+                / f"subject-access-{found.pk}-{timezone.localdate():%Y-%m-%d}.zip"
+            )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(stored_export(request))
+        output.chmod(0o600)
+        self.stdout.write(f"Written: {output}")
         self.stdout.write(
             "Check the README inside before sending: it lists files to review by hand. "
-            "Answer within one month of the request."
+            f"Answer by {request.due_on:%A %-d %B %Y}, then record the answer in Casework."
         )

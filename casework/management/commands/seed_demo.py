@@ -2,15 +2,29 @@
 
 import datetime
 
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from casework import demo, demo_cases
 from casework.letters import demo as demo_letters
-from casework.models import Case, Policy, RoleAssignment, School, StaffMember, Status, Trust, User
+from casework.models import (
+    Case,
+    Policy,
+    RequestChannel,
+    RoleAssignment,
+    Sanction,
+    School,
+    StaffMember,
+    Status,
+    Trust,
+    User,
+)
+from casework.services import subject_access
 
 # (stage, who the concern is about and who raised it): spread across the three schools.
 DEMO_CASES = [
@@ -59,6 +73,30 @@ DEMO_CASES = [
     (Status.WITHDRAWN, {"subject": ("Patricia", "Doyle"), "reporter": ("Liam", "Murphy")}),
 ]
 
+# Cases closed in earlier years, so that the chair and the signer of the demo's DONT-3
+# hearings see earlier outcomes for that clause (the consistency view needs at least
+# CASEWORK_CONSISTENCY_MINIMUM_CASES). The volunteer's DONT-2 sign-off has too few to show.
+EARLIER_OUTCOMES = [
+    (
+        datetime.date(2024, 11, 12),
+        Sanction.FINAL_WRITTEN_WARNING,
+        "upheld",
+        {"subject": ("Aisha", "Khan"), "reporter": ("Grace", "O'Neill")},
+    ),
+    (
+        datetime.date(2025, 3, 18),
+        Sanction.NO_ACTION,
+        "not_upheld",
+        {"subject": ("Kate", "Morris"), "reporter": ("Ben", "Taylor")},
+    ),
+    (
+        datetime.date(2025, 6, 24),
+        Sanction.MANAGEMENT_ADVICE,
+        "partly_upheld",
+        {"subject": ("Grace", "O'Neill"), "reporter": ("Chris", "Evans")},
+    ),
+]
+
 
 class Command(BaseCommand):
     help = "Create demonstration data. Refuses to run with DEBUG off unless --force is given."
@@ -98,12 +136,53 @@ class Command(BaseCommand):
         )
 
     def seed_cases(self) -> int:
-        """One case at every stage, walked there through the real services (first run only)."""
+        """One case at every stage, walked there through the real services, a few closed in
+        earlier years, and subject access requests made in between (first run only)."""
         if Case.objects.exists():
             return 0
+        for day, sanction, finding, options in EARLIER_OUTCOMES:
+            with time_machine.travel(
+                timezone.make_aware(datetime.datetime.combine(day, datetime.time(17))), tick=False
+            ):
+                demo_cases.walk(demo_cases.closed_with(sanction, finding), **options)
+        self.seed_subject_access()
         for status, options in DEMO_CASES:
             demo_cases.case_at(status, **options)
-        return len(DEMO_CASES)
+        return len(EARLIER_OUTCOMES) + len(DEMO_CASES)
+
+    def seed_subject_access(self) -> None:
+        """Two subject access requests: one answered within its month, one still open."""
+        today = timezone.localdate()
+        hannah, marcus = demo_cases.hr(), demo_cases.person("Marcus", "Obi").user
+
+        def at(day: datetime.date, hour: int):
+            moment = datetime.datetime.combine(day, datetime.time(hour))
+            return time_machine.travel(timezone.make_aware(moment), tick=False)
+
+        received = today - datetime.timedelta(days=40)
+        with at(received, 11):
+            answered = subject_access.log_subject_access_request(
+                person=demo_cases.person("Kate", "Morris"),
+                received_on=received,
+                received_via=RequestChannel.EMAIL,
+                notes="Asks for everything held about her, including the 2025 case.",
+                by=hannah,
+            )
+        with at(received + datetime.timedelta(days=12), 10):
+            subject_access.produce_subject_access_export(request=answered, by=hannah)
+        sent_on = received + datetime.timedelta(days=14)
+        with at(sent_on, 15):
+            subject_access.record_subject_access_answered(
+                request=answered, by=hannah, answered_on=sent_on
+            )
+        received = today - datetime.timedelta(days=6)
+        with at(received, 9):
+            subject_access.log_subject_access_request(
+                person=demo_cases.person("Tom", "Brennan"),
+                received_on=received,
+                received_via=RequestChannel.LETTER,
+                by=marcus,
+            )
 
     def seed_people(self) -> dict[str, StaffMember]:
         trust = Trust.objects.get()
