@@ -22,6 +22,7 @@ from .models import (
     Policy,
     Role,
     Status,
+    Trust,
     User,
 )
 
@@ -34,9 +35,10 @@ class Feature:
     icon: str
 
 
-def current_policy() -> Policy | None:
+def current_policy(*, trust: Trust) -> Policy | None:
+    """The trust's current version of its policy: the one a concern raised today cites."""
     return (
-        Policy.objects.filter(is_current=True)
+        Policy.objects.filter(trust=trust, is_current=True)
         .select_related("trust")
         .prefetch_related(Prefetch("clauses", queryset=Clause.objects.order_by("order")))
         .first()

@@ -32,6 +32,14 @@ class Policy(models.Model):
         blank=True, help_text="What follows a breach; a consequence, not a clause."
     )
     is_current = models.BooleanField(default=False)
+    figures = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Numbers of the procedure this version states, by setting name, e.g. "
+            '{"FORMER_PUPIL_CONTACT_YEARS": 3}: cases raised under it follow them.'
+        ),
+    )
 
     objects = PolicyManager()
 
