@@ -358,3 +358,14 @@ def test_a_version_adopted_by_someone_else_meanwhile_is_refused_at_confirmation(
     assert response.status_code == 400
     assert "is already held" in response.content.decode()
     assert Policy.objects.count() == 2
+
+
+def test_a_draft_that_no_longer_fits_is_let_go_and_hr_is_asked_to_upload_again(sign_in):
+    client = sign_in(*HR)
+    upload(client, st_clare_2026())
+    session = client.session
+    session[DRAFT] = {**session[DRAFT], "proposal": {"title": "An older shape"}}
+    session.save()
+    response = client.post(REVIEW, {"confirm": "1"})
+    assert response.status_code == 302 and response["Location"] == UPLOAD
+    assert DRAFT not in client.session and held() == (1, 21)

@@ -186,6 +186,25 @@ def test_unmarked_items_wrapped_over_lines_without_blank_lines_between_them():
     ]
 
 
+def test_unmarked_items_in_lower_case_each_end_at_their_semicolon():
+    proposal = read_text(
+        "Staff must not:\n"
+        "accept friend requests from pupils, or from former pupils within\n"
+        "three years of their leaving;\n"
+        "share confidential information; or\n"
+        "post as the school.\n"
+    )
+    assert coded(proposal) == [
+        (
+            "DONT-1",
+            "accept friend requests from pupils, or from former pupils within three years of "
+            "their leaving;",
+        ),
+        ("DONT-2", "share confidential information; or"),
+        ("DONT-3", "post as the school."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("do_heading", "dont_heading"),
     [
@@ -364,3 +383,32 @@ def test_a_pdf_of_too_many_pages_is_refused(settings):
     settings.CASEWORK_POLICY_MAX_PAGES = 1
     with pytest.raises(RuleBroken, match="has 2 pages"):
         read("riverside.pdf", documents.riverside_pdf(), documents.RIVERSIDE_TRUST)
+
+
+def test_a_word_table_of_do_and_do_not_columns_is_read_as_the_two_lists():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_paragraph("Staff are expected to take care with every post they make.")
+    table = document.add_table(rows=3, cols=2)
+    for row, (do, dont) in enumerate(
+        [
+            ("DO", "DON'T"),
+            ("Keep your accounts private.", "Befriend pupils online."),
+            ("Report any approach from a pupil.", "Post images of colleagues."),
+        ]
+    ):
+        table.cell(row, 0).text, table.cell(row, 1).text = do, dont
+    document.add_paragraph("The headteacher can advise on any post.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    proposal = read("table.docx", buffer.getvalue(), "Any Trust")
+    assert coded(proposal) == [
+        ("GEN-1", "Staff are expected to take care with every post they make."),
+        ("DO-1", "Keep your accounts private."),
+        ("DO-2", "Report any approach from a pupil."),
+        ("DONT-1", "Befriend pupils online."),
+        ("DONT-2", "Post images of colleagues."),
+    ]
+    assert proposal.title == "Staff Social Media Policy"

@@ -132,12 +132,12 @@ def _continues(current: Paragraph, text: str, indent: int, width: int) -> bool:
         return False
     if list_heading(text):
         return False
-    if text[:1].islower():
-        return True
     if current.listed and indent > current.indent:
         return True  # indented under its marker
     if _ENDS_WITH_SEMICOLON.search(previous) or previous.endswith(":"):
-        return False
+        return False  # the end of an item, or of a lead-in
+    if text[:1].islower():
+        return True
     if _ENDS_ITEM.search(previous):
         return len(previous) >= 0.75 * width  # a full line can end a sentence mid-paragraph
     if len(previous) < 0.6 * width:

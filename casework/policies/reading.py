@@ -125,14 +125,37 @@ def _word_lines(content: bytes, name: str) -> list[Line]:
             f"“{name}” could not be read as a Word document. Save it again from Word as a "
             ".docx document and try again. Nothing was stored."
         ) from None
+    from docx.table import Table
+
     lines: list[Line] = []
-    for paragraph in document.paragraphs:
-        # A soft line break inside a paragraph is layout, not a new paragraph.
-        text = " ".join(part.strip() for part in paragraph.text.split("\n")).strip()
-        if not text:
-            continue
-        lines.append(Line(text, listed=_is_list_paragraph(paragraph)))
-        lines.append(BLANK)  # every Word paragraph stands on its own
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines.extend(_table_lines(block))
+        else:
+            lines.extend(_paragraph_lines(block, listed=_is_list_paragraph(block)))
+    return lines
+
+
+def _paragraph_lines(paragraph, *, listed: bool) -> list[Line]:
+    # A soft line break inside a paragraph is layout, not a new paragraph.
+    text = " ".join(part.strip() for part in paragraph.text.split("\n")).strip()
+    if not text:
+        return []
+    return [Line(text, listed=listed), BLANK]  # every Word paragraph stands on its own
+
+
+def _table_lines(table) -> list[Line]:
+    """A table read column by column: a "DO" | "DO NOT" table is its two lists, each cell
+    below the headings an item."""
+    lines: list[Line] = []
+    seen = set()
+    for column in table.columns:
+        for row, cell in enumerate(column.cells):
+            if id(cell._tc) in seen:
+                continue  # a merged cell is read once
+            seen.add(id(cell._tc))
+            for paragraph in cell.paragraphs:
+                lines.extend(_paragraph_lines(paragraph, listed=row > 0))
     return lines
 
 

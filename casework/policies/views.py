@@ -132,8 +132,17 @@ class PolicyImportReviewView(HROnly, TemplateView):
     template_name = "casework/policies/review.html"
 
     def _draft(self) -> dict | None:
+        """The document read, waiting to be confirmed; none if it was for another trust or
+        was read by an earlier release of Casework and no longer fits."""
         draft = self.request.session.get(DRAFT)
-        if not draft or draft.get("trust") != self.trust.pk:
+        if not isinstance(draft, dict) or draft.get("trust") != self.trust.pk:
+            return None
+        try:
+            Proposal.from_dict(draft["proposal"])
+            importing.Source(**draft["source"])
+            str(draft["version"])
+        except (KeyError, TypeError, ValueError):
+            self.request.session.pop(DRAFT, None)
             return None
         return draft
 
