@@ -1,7 +1,8 @@
 """The Workforce Social Media Policy, held as versioned data.
 
 A case cites one policy version and each allegation one clause of it, so adopting a new
-version never changes what an old case cites. Versions are loaded, never edited.
+version never changes what an old case cites. Versions are loaded from a fixture or
+imported from the trust's document (casework/policies), never edited.
 """
 
 from django.db import models
