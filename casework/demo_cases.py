@@ -151,7 +151,7 @@ def frame_allegation(case: Case, code: str | None = None) -> Case:
     allegations.add_allegation(
         case=case,
         by=hr() if case.status != Status.SAFEGUARDING_REVIEW else case.safeguarding_lead.user,
-        clause=clause(code),
+        clause=case.policy.clauses.get(code=code),  # the version the case cites
         particulars=f"It is alleged that the post breached {code} of the policy.",
     )
     return case

@@ -99,6 +99,11 @@ def may_read_policy_review_notice(user: User | None) -> bool:
     return is_hr(user) or has_role(user, Role.HEADTEACHER) or is_trust_executive(user)
 
 
+def may_import_policy(user: User | None) -> bool:
+    """HR case managers bring in a new version of their trust's policy."""
+    return is_hr(user)
+
+
 def may_use_admin(user: User | None) -> bool:
     """The Django admin is for superusers only; casework happens in the application."""
     return bool(user and user.is_active and user.is_superuser)

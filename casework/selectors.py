@@ -26,6 +26,7 @@ from .models import (
     Role,
     Status,
     SubjectAccessRequest,
+    Trust,
     User,
 )
 
@@ -38,9 +39,10 @@ class Feature:
     icon: str
 
 
-def current_policy() -> Policy | None:
+def current_policy(*, trust: Trust) -> Policy | None:
+    """The trust's current version of its policy: the one a concern raised today cites."""
     return (
-        Policy.objects.filter(is_current=True)
+        Policy.objects.filter(trust=trust, is_current=True)
         .select_related("trust")
         .prefetch_related(Prefetch("clauses", queryset=Clause.objects.order_by("order")))
         .first()

@@ -3,14 +3,16 @@
 from django.urls import path
 
 from . import urls_letters, urls_oversight, urls_subject_access
-from .views import cases, concerns, pages
+from .policies import urls as urls_policies
+from .views import cases, concerns
 
 app_name = "casework"
 
 case = "cases/<str:reference>/"
 
+# The policy comes first: the application's own index opens its first page.
 urlpatterns = [
-    path("policy/", pages.PolicyView.as_view(), name="policy"),
+    *urls_policies.urlpatterns,
     path("concerns/new/", concerns.ReportConcernView.as_view(), name="report_concern"),
     path("concerns/mine/", concerns.MyReportsView.as_view(), name="my_reports"),
     path(

@@ -356,6 +356,11 @@ CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1
 # refuses a file for its size, so Casework itself says what is too large.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# A policy document uploaded for import (casework/policies): at most this size and, for a
+# PDF, this many pages. It is checked as evidence is, by content, before it is read.
+CASEWORK_POLICY_MAX_BYTES = env_int("CASEWORK_POLICY_MAX_MB", 5) * 1024 * 1024
+CASEWORK_POLICY_MAX_PAGES = env_int("CASEWORK_POLICY_MAX_PAGES", 60)
+
 # --- The retention schedule (domain brief section 6): every period is a setting.
 # See README.md, "Retention settings", and casework/retention.py.
 CASEWORK_RETENTION = {

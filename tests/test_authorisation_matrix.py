@@ -238,6 +238,10 @@ RULES: dict[str, Rule] = {
     "index": SIGNED_IN,
     "casework:index": SIGNED_IN,
     "casework:policy": SIGNED_IN,
+    "casework:policy_version": Rule(lambda s: {"version": "2022.1"}, fixed(*STAFF, SUPERUSER)),
+    # HR brings in a new version of the policy
+    "casework:policy_import": Rule(NO_KWARGS, fixed(*HR)),
+    "casework:policy_import_review": Rule(NO_KWARGS, fixed(*HR)),
     "casework:report_concern": WORKFORCE,
     "casework:my_reports": WORKFORCE,
     "casework:concern_received": Rule(MAIN, fixed("reporter")),

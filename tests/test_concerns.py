@@ -16,7 +16,7 @@ from PIL import Image
 
 from casework.demo_cases import case_at, clause, hr, person, raise_concern
 from casework.errors import RuleBroken
-from casework.models import AuditEvent, Case, EvidenceFile, Status
+from casework.models import AuditEvent, Case, EvidenceFile, Policy, Status
 from casework.services import allegations, concerns, triage
 from workflows import engine
 
@@ -313,7 +313,8 @@ def test_a_former_pupil_is_a_safeguarding_matter_within_three_years_of_leaving(s
     assert task.flow_task.name == "acknowledge" and task.owner is None
 
 
-def test_the_former_pupil_window_is_a_setting(sign_in, settings):
+def test_the_former_pupil_window_is_a_setting_where_the_policy_states_none(sign_in, settings):
+    Policy.objects.filter(is_current=True).update(figures={})
     settings.CASEWORK_PROCEDURE = {**settings.CASEWORK_PROCEDURE, "FORMER_PUPIL_CONTACT_YEARS": 5}
     left_four_years_before = TODAY() - datetime.timedelta(days=2) - relativedelta(years=4)
     case = _arrived(

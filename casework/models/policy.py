@@ -1,7 +1,8 @@
 """The Workforce Social Media Policy, held as versioned data.
 
 A case cites one policy version and each allegation one clause of it, so adopting a new
-version never changes what an old case cites. Versions are loaded, never edited.
+version never changes what an old case cites. Versions are loaded from a fixture or
+imported from the trust's document (casework/policies), never edited.
 """
 
 from django.db import models
@@ -32,6 +33,14 @@ class Policy(models.Model):
         blank=True, help_text="What follows a breach; a consequence, not a clause."
     )
     is_current = models.BooleanField(default=False)
+    figures = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Numbers of the procedure this version states, by setting name, e.g. "
+            '{"FORMER_PUPIL_CONTACT_YEARS": 3}: cases raised under it follow them.'
+        ),
+    )
 
     objects = PolicyManager()
 

@@ -26,8 +26,8 @@ from casework.models import (
     StaffMember,
     User,
 )
+from casework.policies.figures import figure_of
 from casework.storage import files_removed_on_failure
-from casework.workdays import procedure
 
 from .cases import advance, note
 from .evidence import attach_evidence
@@ -66,22 +66,23 @@ def next_reference(*, year: int) -> str:
     return f"SM-{year}-{counter.last_number:04d}"
 
 
-def _former_pupil_within_contact_window(concern: Concern) -> bool:
-    """Policy DONT-4: former pupils within three years (setting) of leaving."""
+def _former_pupil_within_contact_window(concern: Concern, policy: Policy) -> bool:
+    """Policy DONT-4: former pupils within three years of leaving, as the version cited
+    states it (the setting where it states none)."""
     if concern.pupil_left_on is None:
         return True  # unknown: treat it as within the window and let the DSL decide
-    window = relativedelta(years=procedure("FORMER_PUPIL_CONTACT_YEARS"))
+    window = relativedelta(years=figure_of(policy, "FORMER_PUPIL_CONTACT_YEARS"))
     return concern.seen_on < concern.pupil_left_on + window
 
 
-def needs_safeguarding_route(concern: Concern) -> bool:
+def needs_safeguarding_route(concern: Concern, *, policy: Policy) -> bool:
     """A concern goes straight to the DSL when a child may be at risk (KCSIE Part 4)."""
     if any(clause.safeguarding for clause in concern.suspected_clauses):
         return True
     if concern.pupils_involved == PupilsInvolved.CURRENT:
         return True
     return concern.pupils_involved == PupilsInvolved.FORMER and (
-        _former_pupil_within_contact_window(concern)
+        _former_pupil_within_contact_window(concern, policy)
     )
 
 
@@ -189,7 +190,7 @@ def report_concern(
     sent again is refused with ``AlreadyReported``, which names the one received.
     """
     ensure_not_sent_before(concern, reporter=reporter, token=submission_token)
-    policy = Policy.objects.filter(is_current=True).first()
+    policy = Policy.objects.filter(trust_id=concern.school.trust_id, is_current=True).first()
     if policy is None:
         raise RuleBroken("No policy is loaded, so no concern can be recorded. Tell HR.")
     _check(concern, reporter=reporter, policy=policy)
@@ -214,7 +215,7 @@ def report_concern(
             pupil_left_on=concern.pupil_left_on,
             confidentiality_requested=concern.confidentiality_requested,
             submission_token=submission_token,
-            safeguarding=needs_safeguarding_route(concern),
+            safeguarding=needs_safeguarding_route(concern, policy=policy),
             data_protection=any(c.data_protection for c in concern.suspected_clauses),
         )
         case.suspected_clauses.set(concern.suspected_clauses)

@@ -27,7 +27,7 @@ class ReportConcernView(ServiceFormView):
             raise PermissionDenied(
                 "Only members of the trust's workforce can raise a concern here."
             )
-        self.policy = selectors.current_policy()
+        self.policy = selectors.current_policy(trust=self.reporter.trust)
         if self.policy is None:
             raise PermissionDenied("No policy is loaded yet. Tell HR.")
         return super().dispatch(request, *args, **kwargs)

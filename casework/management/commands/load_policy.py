@@ -22,6 +22,7 @@ COMPARED_FIELDS = {
         "next_review_by",
         "next_review_due",
         "consequence",
+        "figures",
     ],
     Clause: ["kind", "order", "text", "summary", "safeguarding", "data_protection"],
 }
