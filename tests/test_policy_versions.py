@@ -155,7 +155,11 @@ def test_over_the_form_the_window_follows_the_current_version(sign_in):
         words={"within three years": "within five years"},
         figures={"FORMER_PUPIL_CONTACT_YEARS": 5},
     )
-    client.post(reverse("casework:report_concern"), concern_form())
+    # Another message, so that it is not taken for the first concern sent again.
+    client.post(
+        reverse("casework:report_concern"),
+        concern_form(what_was_seen="Another message to a former pupil."),
+    )
     case = Case.objects.latest("pk")
     assert case.policy.version == "2026.1" and case.safeguarding
 
