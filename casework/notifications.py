@@ -53,8 +53,28 @@ def hr_recipients(case: Case) -> list[str]:
         for a in RoleAssignment.objects.filter(role=Role.HR_CASE_MANAGER).select_related(
             "person__user"
         )
-        if a.person_id not in excluded and a.person.user_id and a.person.user.is_active
+        if a.person_id not in excluded and a.person.can_sign_in
     )
+
+
+def dpo_recipients(case: Case) -> list[User]:
+    """The trust's Data Protection Officers free of a conflict in this case."""
+    excluded = permissions.conflicted_ids(case)
+    return [
+        a.person.user
+        for a in RoleAssignment.objects.filter(
+            role=Role.DATA_PROTECTION_OFFICER, person__trust_id=case.subject.trust_id
+        ).select_related("person__user")
+        if a.person_id not in excluded and a.person.can_sign_in
+    ]
+
+
+def something_waits(*, recipients: list[User], path: str) -> None:
+    """Tell people only that something waits for them in Casework, with a link, once the
+    work is committed: no reference, no task, nothing that hints at what it is about."""
+    addresses = sorted({user.email for user in recipients if user != acting_user.get()})
+    context = {"url": _absolute(path)}
+    transaction.on_commit(lambda: _send(template="something_waits", to=addresses, context=context))
 
 
 def task_waiting(

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import audit, selectors
-from .models import AuditEvent, Case, EvidenceFile, StaffMember, WitnessStatement
+from .models import AuditEvent, Case, EvidenceFile, StaffMember, WitnessStatement, place_name
 from .storage import file_fields, stored_names
 
 WITHHELD = "[redacted: third party]"
@@ -132,7 +132,7 @@ def _case_about(case: Case, person: StaffMember) -> tuple[dict, Redactor]:
     low_level = getattr(case, "low_level_concern", None)
     record = {
         "reference": case.reference,
-        "school": case.school.name,
+        "school": place_name(case.school),
         "raised_at": _moment(case.raised_at),
         "raised_by": "Withheld: the person who raised the concern is a third party.",
         "stage": case.get_status_display(),

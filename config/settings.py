@@ -335,6 +335,8 @@ CASEWORK_PROCEDURE = {
     "TASK_TARGET_WORKING_DAYS": env_int("CASEWORK_TASK_TARGET_WORKING_DAYS", 5),
     "SUSPENSION_REVIEW_WORKING_DAYS": env_int("CASEWORK_SUSPENSION_REVIEW_WORKING_DAYS", 20),
     "FORMER_PUPIL_CONTACT_YEARS": env_int("CASEWORK_FORMER_PUPIL_CONTACT_YEARS", 3),
+    # UK GDPR art 33: clock hours, not working days, from the trust becoming aware.
+    "DPO_DECISION_HOURS": env_int("CASEWORK_DPO_DECISION_HOURS", 72),
 }
 
 # Largest evidence file accepted (issue: uploads are checked by content, not name).

@@ -17,7 +17,7 @@ from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueLis
 from casework import permissions
 from casework.models import Case
 
-from .models import CaseProcess
+from .models import CaseProcess, DpoProcess
 
 
 class CaseOfProcessView(View):
@@ -47,6 +47,37 @@ class CaseFlowViewset(FlowViewset):
     process_cancel_path = None  # a case is withdrawn, never its workflow cancelled
 
 
+class DecisionOfProcessView(View):
+    """A DPO decision's process page: the case's page for HR, the decision's task for the
+    DPO (who has no part in the case itself); nothing for anyone else."""
+
+    def get(self, request, process_pk):
+        process = DpoProcess.objects.select_related("decision__case").filter(pk=process_pk).first()
+        if process is None or not permissions.may_see_dpo_decision(request.user, process.decision):
+            raise Http404("No decision found.")
+        if permissions.can_view_case(request.user, process.decision.case):
+            return redirect("casework:case", process.decision.case.reference)
+        task = process.task_set.filter(flow_task_type="HUMAN").order_by("-pk").first()
+        return redirect(task.flow_task.reverse("index", args=[process.pk, task.pk]))
+
+
+class DpoFlowViewset(FlowViewset):
+    index_path = path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
+    process_list_path = path(
+        "flows/", RedirectView.as_view(pattern_name="workflow:inbox"), name="process_list"
+    )
+    task_list_path = path(
+        "tasks/", RedirectView.as_view(pattern_name="workflow:inbox"), name="task_list"
+    )
+    process_detail_path = path(
+        "<int:process_pk>/", DecisionOfProcessView.as_view(), name="process_detail"
+    )
+    flow_chart_path = path(
+        "<int:process_pk>/chart/", DecisionOfProcessView.as_view(), name="process_chart"
+    )
+    process_cancel_path = None  # a decision is recorded, never its workflow cancelled
+
+
 class InboxView(WorkflowInboxListView):
     bulk_actions = ()  # one task at a time, through the audited assign and unassign pages
 
@@ -62,8 +93,9 @@ class QueueView(WorkflowQueueListView):
         tasks = super().queryset
         if person is None:
             return tasks
-        return tasks.exclude(
-            process__caseprocess__case__in=Case.objects.involving(person).values("pk")
+        involved = Case.objects.involving(person).values("pk")
+        return tasks.exclude(process__caseprocess__case__in=involved).exclude(
+            process__dpoprocess__decision__case__in=involved
         )
 
 

@@ -10,7 +10,7 @@ from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.forms import ConcernForm
 from casework.models import Case
-from casework.services.concerns import Concern, report_concern
+from casework.services.concerns import Concern, SchoolNotConfirmed, report_concern
 
 from .base import ServiceFormView
 
@@ -47,6 +47,7 @@ class ReportConcernView(ServiceFormView):
         concern = Concern(
             subject=data["subject"],
             school=data["school"],
+            school_confirmed=data["school_confirmed"],
             seen_on=data["seen_on"],
             platform=data["platform"],
             platform_other=data["platform_other"],
@@ -60,7 +61,13 @@ class ReportConcernView(ServiceFormView):
             confidentiality_requested=data["confidentiality_requested"],
             evidence=checked,
         )
-        self.created = report_concern(concern=concern, reporter=self.reporter, by=self.request.user)
+        try:
+            self.created = report_concern(
+                concern=concern, reporter=self.reporter, by=self.request.user
+            )
+        except SchoolNotConfirmed as refusal:
+            form.add_error("school_confirmed", refusal.message)
+            raise
 
     def get_success_url(self):
         return reverse("casework:concern_received", args=[self.created.reference])

@@ -1,9 +1,11 @@
-"""Pages every signed-in person can reach: home and the policy."""
+"""Pages every signed-in person can reach: home, the policy and their notices."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.generic import TemplateView
 
 from casework import permissions, selectors
+from casework.services import notices
 
 
 class HomeView(TemplateView):
@@ -32,4 +34,21 @@ class PolicyView(TemplateView):
         context["show_review_notice"] = permissions.may_read_policy_review_notice(
             self.request.user
         ) and selectors.policy_review_overdue(policy)
+        return context
+
+
+class NoticesView(TemplateView):
+    """What Casework has told this person; reading them marks them read."""
+
+    template_name = "casework/notices.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if permissions.person_of(request.user) is None:
+            raise PermissionDenied("Notices are for members of the trust's workforce.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notices"] = selectors.notices_for(self.request.user)
+        notices.mark_read(person=permissions.person_of(self.request.user))
         return context
