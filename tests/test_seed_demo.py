@@ -9,10 +9,12 @@ from casework.models import (
     Appeal,
     AuditEvent,
     Case,
+    DpoDecision,
     Hearing,
     Role,
     RoleAssignment,
     School,
+    SchoolSource,
     StaffMember,
     User,
 )
@@ -73,3 +75,26 @@ def test_the_demo_cases_happened_in_an_order_the_procedure_allows():
         hearing = appeal.case.hearings.current(Hearing.Kind.APPEAL)
         assert hearing.starts_at < appeal.decided_at <= now, appeal.case.reference
     assert Appeal.objects.exclude(decided_at=None).exists()
+
+
+def test_the_demo_shows_each_routing_record_on_a_case():
+    """A cross-school report, a school HR corrected, DPO decisions outstanding (one overdue)
+    and made, and a concern about someone who has left."""
+    call_command("seed_demo", force=True, verbosity=0)
+    cases = Case.objects.select_related("school", "reporter__school")
+    assert any(
+        c.school_id
+        and c.reporter.school_id
+        and c.school_id != c.reporter.school_id
+        and c.school_source == SchoolSource.SUBJECT
+        and c.safeguarding
+        for c in cases
+    )
+    corrected = cases.get(school_source=SchoolSource.HR)
+    assert AuditEvent.objects.filter(case=corrected, action="case.school_corrected").exists()
+    assert DpoDecision.objects.filter(decided_at__isnull=False, reportable=True).exists()
+    outstanding = DpoDecision.objects.filter(decided_at__isnull=True)
+    assert outstanding.filter(due_at__gt=timezone.now()).exists()
+    assert outstanding.filter(due_at__lt=timezone.now()).exists()  # overdue
+    leaver = cases.get(subject_left_on__isnull=False)
+    assert leaver.subject.has_left and leaver.is_open
