@@ -476,7 +476,7 @@ class ResumeForm(forms.Form):
     )
 
     def __init__(self, *args, case, **kwargs):
-        from .services.safeguarding import awaiting_lado_outcome
+        from .services.routing import awaiting_lado_outcome
 
         super().__init__(*args, **kwargs)
         if not awaiting_lado_outcome(case):

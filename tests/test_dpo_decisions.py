@@ -352,3 +352,26 @@ def test_the_demo_decisions_agree_with_their_workflows():
         triage.acknowledge_concern(case=raise_concern(clauses=("DONT-5",)), by=hr())
     )
     assert engine.dpo_open_task(the_decision(untouched)) is not None
+
+
+def test_the_decisions_workflow_is_never_cancelled_undone_or_revived_by_hand(client):
+    """Like the case's: the decision leads, and only recording it ends its workflow."""
+    from django.urls import NoReverseMatch
+    from viewflow.workflow.exceptions import FlowRuntimeError
+
+    from casework import demo
+    from casework.models import User
+    from workflows.flows import DpoFlow
+
+    decision = the_decision(case_at(Status.TRIAGE, clauses=("DO-5",)))
+    administrator = User.objects.get(email=demo.ADMIN_EMAIL)
+    for action in ("cancel", "undo", "revive", "reassign"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"workflow:flows:dpo:decide:{action}", args=[1, 1])
+    assert DpoFlow.instance.has_manage_permission(administrator, decision.process) is False
+    with pytest.raises(FlowRuntimeError, match="record the decision"):
+        DpoFlow.instance.cancel(decision.process)
+    client.force_login(administrator)
+    assert client.get(task_url(decision, "index")).status_code in (403, 404)
+    assert client.post(task_url(decision), decision_form()).status_code in (403, 404)
+    assert the_decision(decision.case).process.status == PROCESS.NEW

@@ -39,10 +39,16 @@ def start(case: Case) -> CaseProcess:
 def lock_process(case_id: int) -> Iterator[None]:
     """Hold the workflow's lock on the case's process row (viewflow's select_for_update)."""
     process_id = CaseProcess.objects.filter(case_id=case_id).values_list("pk", flat=True).first()
-    if process_id is None:  # a case whose workflow is not started yet
+    with _locked(CaseFlow, process_id):
+        yield
+
+
+@contextmanager
+def _locked(flow, process_id: int | None) -> Iterator[None]:
+    if process_id is None:  # a workflow not started yet
         yield
         return
-    with CaseFlow.lock(process_id):
+    with flow.lock(process_id):
         yield
 
 
@@ -140,7 +146,10 @@ def ensure_in_step(case: Case) -> None:
 
 def start_dpo_decision(decision) -> DpoProcess:
     """Open the decision's workflow: one task, for the Data Protection Officer."""
-    return DpoFlow.start.run(decision=decision)
+    process = DpoFlow.start.run(decision=decision)
+    if dpo_open_task(decision) is None:
+        raise WorkflowOutOfStep(f"The DPO decision on {decision.case} has no task.")
+    return process
 
 
 @contextmanager
@@ -148,10 +157,7 @@ def lock_dpo_process(decision_id: int) -> Iterator[None]:
     process_id = (
         DpoProcess.objects.filter(decision_id=decision_id).values_list("pk", flat=True).first()
     )
-    if process_id is None:
-        yield
-        return
-    with DpoFlow.lock(process_id):
+    with _locked(DpoFlow, process_id):
         yield
 
 

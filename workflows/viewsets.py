@@ -1,4 +1,4 @@
-"""viewflow's pages for the case flow, without the ones that would list every case.
+"""viewflow's pages for the flows, without the ones that would list every case.
 
 viewflow's own process list, dashboard and process pages show every process to anyone with
 the flow's view permission. Casework's register and case page filter by need to know, so
@@ -30,20 +30,23 @@ class CaseOfProcessView(View):
         return redirect("casework:case", process.case.reference)
 
 
+def _redirect(route: str, name: str, *, to: str):
+    return path(route, RedirectView.as_view(pattern_name=to), name=name)
+
+
+def _process_pages(view: type[View]):
+    """A process's page and its chart: both lead to what the person may see of it."""
+    return (
+        path("<int:process_pk>/", view.as_view(), name="process_detail"),
+        path("<int:process_pk>/chart/", view.as_view(), name="process_chart"),
+    )
+
+
 class CaseFlowViewset(FlowViewset):
-    index_path = path("", RedirectView.as_view(pattern_name="casework:register"), name="index")
-    process_list_path = path(
-        "flows/", RedirectView.as_view(pattern_name="casework:register"), name="process_list"
-    )
-    task_list_path = path(
-        "tasks/", RedirectView.as_view(pattern_name="workflow:inbox"), name="task_list"
-    )
-    process_detail_path = path(
-        "<int:process_pk>/", CaseOfProcessView.as_view(), name="process_detail"
-    )
-    flow_chart_path = path(
-        "<int:process_pk>/chart/", CaseOfProcessView.as_view(), name="process_chart"
-    )
+    index_path = _redirect("", "index", to="casework:register")
+    process_list_path = _redirect("flows/", "process_list", to="casework:register")
+    task_list_path = _redirect("tasks/", "task_list", to="workflow:inbox")
+    process_detail_path, flow_chart_path = _process_pages(CaseOfProcessView)
     process_cancel_path = None  # a case is withdrawn, never its workflow cancelled
 
 
@@ -62,19 +65,10 @@ class DecisionOfProcessView(View):
 
 
 class DpoFlowViewset(FlowViewset):
-    index_path = path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
-    process_list_path = path(
-        "flows/", RedirectView.as_view(pattern_name="workflow:inbox"), name="process_list"
-    )
-    task_list_path = path(
-        "tasks/", RedirectView.as_view(pattern_name="workflow:inbox"), name="task_list"
-    )
-    process_detail_path = path(
-        "<int:process_pk>/", DecisionOfProcessView.as_view(), name="process_detail"
-    )
-    flow_chart_path = path(
-        "<int:process_pk>/chart/", DecisionOfProcessView.as_view(), name="process_chart"
-    )
+    index_path = _redirect("", "index", to="workflow:inbox")
+    process_list_path = _redirect("flows/", "process_list", to="workflow:inbox")
+    task_list_path = _redirect("tasks/", "task_list", to="workflow:inbox")
+    process_detail_path, flow_chart_path = _process_pages(DecisionOfProcessView)
     process_cancel_path = None  # a decision is recorded, never its workflow cancelled
 
 

@@ -88,7 +88,8 @@ class RoutingChange:
         return " ".join(parts)
 
 
-def _with_the_lado(case: Case) -> bool:
+def awaiting_lado_outcome(case: Case) -> bool:
+    """On hold after a referral the LADO has not yet given an outcome on."""
     referral = getattr(case, "lado_referral", None)
     return (
         case.status == Status.ON_HOLD_EXTERNAL
@@ -157,7 +158,7 @@ def _route_to_safeguarding(
         hand_to_safeguarding_lead(case=case, by=None, why=why, details=details)
         workflow_sync(case, by=by)
         return case.safeguarding_lead.full_name, ""
-    if case.status in INTERRUPTIBLE_STATUSES and not _with_the_lado(case):
+    if case.status in INTERRUPTIBLE_STATUSES and not awaiting_lado_outcome(case):
         interrupted = case.status
         case.review_interrupted = interrupted
         case.safeguarding = True

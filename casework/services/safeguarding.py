@@ -30,6 +30,7 @@ from .cases import (
     take_on_if_unmanaged,
     workflow_sync,
 )
+from .routing import awaiting_lado_outcome
 
 
 class SafeguardingDecision(models.TextChoices):
@@ -96,8 +97,9 @@ def review_safeguarding_concern(*, case: Case, by: User, decision: str, reasons:
             if interrupted and interrupted != Status.ON_HOLD_EXTERNAL:
                 case.paused_from = interrupted  # where the case resumes after the LADO
             advance(case, "decide_lado_referral", by=by, why=why)
-        elif decision == SafeguardingDecision.LOW_LEVEL_CONCERN and interrupted:
-            _log_low_level_concern(case, by=by, rationale=why)
+        elif interrupted:  # a low-level concern, or not one: back to where the case was
+            if decision == SafeguardingDecision.LOW_LEVEL_CONCERN:
+                _log_low_level_concern(case, by=by, rationale=why)
             advance(
                 case,
                 "return_from_safeguarding_review",
@@ -109,14 +111,6 @@ def review_safeguarding_concern(*, case: Case, by: User, decision: str, reasons:
             _log_low_level_concern(case, by=by, rationale=why)
             case.closure_reason = why
             advance(case, "log_low_level_concern", by=by, why=why)
-        elif decision == SafeguardingDecision.CONTINUE:
-            advance(
-                case,
-                "return_from_safeguarding_review",
-                by=by,
-                why=why,
-                to=stage_to_go_back_to(case, interrupted),
-            )
         elif decision == SafeguardingDecision.INVESTIGATION:
             ensure_allegations_framed(case)
             advance(case, "open_investigation", by=by, why=why)
@@ -256,17 +250,6 @@ def stage_to_go_back_to(case: Case, stage: str) -> str:
     if stage == Status.AWAITING_SIGN_OFF and signer is not None and not signer.can_sign_in:
         case.signing_authority = responsibility.choose_signing_authority(case)
     return stage
-
-
-def awaiting_lado_outcome(case: Case) -> bool:
-    """On hold after a referral the LADO has not yet given an outcome on."""
-    referral = getattr(case, "lado_referral", None)
-    return (
-        case.status == Status.ON_HOLD_EXTERNAL
-        and referral is not None
-        and referral.referred_on is not None
-        and not referral.outcome
-    )
 
 
 def pause_case(*, case: Case, by: User, reason: str) -> Case:
