@@ -375,3 +375,12 @@ def test_the_decisions_workflow_is_never_cancelled_undone_or_revived_by_hand(cli
     assert client.get(task_url(decision, "index")).status_code in (403, 404)
     assert client.post(task_url(decision), decision_form()).status_code in (403, 404)
     assert the_decision(decision.case).process.status == PROCESS.NEW
+
+
+def test_the_dpo_has_tasks_but_no_case_list(sign_in):
+    """A DPO with no other role has DPO decisions to make, not cases to follow."""
+    from casework import selectors
+
+    titles = [f.title for f in selectors.features_for(person(*YUSUF).user)]
+    assert "My tasks" in titles and "Cases" not in titles
+    assert "Case register" in [f.title for f in selectors.features_for(hr())]

@@ -8,7 +8,8 @@ the school a case belongs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -51,8 +52,7 @@ class RoutingChange:
     to_safeguarding_lead: str = ""  # the DSL it went to, when it went there now
     interrupted: str = ""  # the stage it left for the DSL's review
     dpo_clauses: tuple[str, ...] = ()
-    dpo_due_at: object = None
-    notes: list[str] = field(default_factory=list)
+    dpo_due_at: datetime.datetime | None = None
 
     @property
     def message(self) -> str:
