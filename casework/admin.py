@@ -17,6 +17,7 @@ from .models import (
     Appeal,
     Case,
     Clause,
+    DpoDecision,
     EvidenceFile,
     Hearing,
     InvestigationMeeting,
@@ -192,6 +193,7 @@ for model in (
     Appeal,
     LadoReferral,
     LowLevelConcern,
+    DpoDecision,
 ):
     admin.site.register(model, CasePartAdmin)
 

@@ -1,5 +1,7 @@
 """The fictional people and schools of the demonstration data (see README.md)."""
 
+import datetime
+
 from .models import Role
 
 SCHOOLS = [
@@ -29,7 +31,14 @@ PEOPLE = [
     ),
     ("Hannah", "Reid", "HR Case Manager", None, False, [(Role.HR_CASE_MANAGER, None, False)]),
     ("Marcus", "Obi", "Senior HR Adviser", None, False, [(Role.HR_CASE_MANAGER, None, False)]),
-    ("Yusuf", "Ahmed", "Data Protection Officer", None, False, []),
+    (
+        "Yusuf",
+        "Ahmed",
+        "Data Protection Officer",
+        None,
+        False,
+        [(Role.DATA_PROTECTION_OFFICER, None, False)],
+    ),
     # St Bernadette's
     ("Helen", "Carter", "Headteacher", 0, False, [(Role.HEADTEACHER, 0, False)]),
     (
@@ -80,6 +89,12 @@ PEOPLE = [
     ("Sam", "Adeyemi", "Teaching Assistant", 2, False, []),
     ("Kate", "Morris", "Office Manager", 2, False, []),
     ("Frank", "Gallagher", "Parent Volunteer", 2, True, []),
+]
+
+# People who have left the trust (first, last, job title, school index, left on): a concern
+# may still be raised about them. They have no sign-in.
+LEAVERS = [
+    ("Olivia", "Grant", "Year 3 Teacher", 0, datetime.date(2025, 7, 31)),
 ]
 
 EMAIL_DOMAIN = "stclare.example"

@@ -15,15 +15,17 @@ import time_machine
 from django.utils import timezone
 
 from . import demo
-from .models import Case, Clause, Sanction, StaffMember, Status
+from .models import Case, Clause, Sanction, School, StaffMember, Status
 from .services import (
     allegations,
     appeals,
     case_admin,
     concerns,
+    data_protection,
     hearings,
     investigation,
     outcomes,
+    routing,
     safeguarding,
     signoff,
     triage,
@@ -58,14 +60,19 @@ def raise_concern(
     pupils_involved: str = "none",
     pupil_left_on: datetime.date | None = None,
     what_was_seen: str = "A public post discussing a named colleague's disciplinary meeting.",
+    school: str | None = None,
+    seen_on: datetime.date | None = None,
 ) -> Case:
+    """``school``, by name, is one the reporter chose (and confirmed) instead of the
+    subject's own."""
     subject_person = person(*subject)
     reporter_person = person(*reporter)
     return concerns.report_concern(
         concern=concerns.Concern(
             subject=subject_person,
-            school=subject_person.school,
-            seen_on=timezone.localdate() - datetime.timedelta(days=2),
+            school=School.objects.get(name=school) if school else None,
+            school_confirmed=school is not None,
+            seen_on=seen_on or timezone.localdate() - datetime.timedelta(days=2),
             platform="facebook",
             account_kind="personal",
             what_was_seen=_another_post(what_was_seen, reporter_person, subject_person),
@@ -164,7 +171,6 @@ def triage_to_investigation(case: Case) -> Case:
         by=hr(),
         decision="investigation",
         reasons="The facts need establishing.",
-        dpo_informed=True,
     )
 
 
@@ -326,7 +332,6 @@ def no_case(case: Case) -> Case:
         by=hr(),
         decision="no_case_to_answer",
         reasons="The post was not theirs.",
-        dpo_informed=True,
     )
 
 
@@ -336,7 +341,6 @@ def informal(case: Case) -> Case:
         by=hr(),
         decision="informal",
         reasons="A word from the line manager will do.",
-        dpo_informed=True,
     )
 
 
@@ -344,6 +348,32 @@ def withdraw(case: Case) -> Case:
     return case_admin.withdraw_case(
         case=case, by=hr(), reason="The reporter's account was mistaken."
     )
+
+
+def correct_school(case: Case, school: str | None, reason: str) -> Case:
+    return routing.correct_school(
+        case=case,
+        by=hr(),
+        school=School.objects.get(name=school) if school else None,
+        reason=reason,
+    )
+
+
+def dpo_decides(case: Case, *, reportable: bool = False) -> Case:
+    decision = case.dpo_decisions.get(decided_at__isnull=True)
+    data_protection.record_dpo_decision(
+        decision=decision,
+        by=decision.officer.user,
+        reportable=reportable,
+        reasons=(
+            "Colleagues' personal details were shared publicly and may be misused."
+            if reportable
+            else "Seen by a handful of people and removed within the hour; little risk."
+        ),
+        reported_at=timezone.now() - datetime.timedelta(minutes=30) if reportable else None,
+        ico_reference="IC-2026-04417" if reportable else "",
+    )
+    return Case.objects.get(pk=case.pk)
 
 
 SAFEGUARDING = {
@@ -488,3 +518,73 @@ def _at(moment: datetime.datetime | None) -> Iterator[None]:
         return
     with time_machine.travel(moment, tick=False):
         yield
+
+
+# --- Demonstration stories: the routing rules, each on a case of its own ------------------
+
+HOLY_FAMILY = "Holy Family Catholic Primary School"
+ST_THOMAS_MORE = "St Thomas More Catholic High School"
+
+
+def cross_school_report() -> Case:
+    """A St Bernadette's teacher reports a Holy Family teacher: Holy Family's DSL has it."""
+    return raise_concern(subject=("Laura", "Bennett"), reporter=("Tom", "Brennan"), **SAFEGUARDING)
+
+
+def school_corrected_by_hr() -> Case:
+    """The reporter chose their own school for a colleague elsewhere; HR moved it back."""
+    case = raise_concern(
+        subject=("Fiona", "MacLeod"),
+        reporter=("Kate", "Morris"),
+        school=HOLY_FAMILY,
+        what_was_seen="A post naming Holy Family's parents as 'impossible', written by a visitor.",
+    )
+    case = acknowledge(case)
+    return correct_school(
+        case,
+        ST_THOMAS_MORE,
+        "Fiona MacLeod works at St Thomas More; the post was about her own school's parents.",
+    )
+
+
+def dpo_decision_made() -> Case:
+    """A possible data breach the DPO decided on, reported to the ICO, while triage went on."""
+    case = raise_concern(
+        subject=("Chris", "Evans"),
+        reporter=("Ben", "Taylor"),
+        clauses=("DO-5",),
+        what_was_seen="A screenshot of the staff absence spreadsheet posted in a public group.",
+    )
+    case = acknowledge(case)
+    case = dpo_decides(case, reportable=True)
+    return triage_to_investigation(case)
+
+
+def dpo_decision_overdue() -> Case:
+    """A possible data breach raised four days ago: the DPO's 72 hours have run out."""
+    with _at(timezone.now() - datetime.timedelta(days=4)):
+        return raise_concern(
+            subject=("Kate", "Morris"),
+            reporter=("Sam", "Adeyemi"),
+            clauses=("GEN-2",),
+            what_was_seen="A photo of the school office whiteboard, with pupils' home addresses.",
+        )
+
+
+def concern_about_a_leaver() -> Case:
+    """A historical safeguarding allegation about a teacher who has since left."""
+    return raise_concern(
+        subject=("Olivia", "Grant"),
+        reporter=("Tom", "Brennan"),
+        seen_on=datetime.date(2025, 6, 20),
+        **SAFEGUARDING,
+    )
+
+
+STORIES = [
+    cross_school_report,
+    school_corrected_by_hr,
+    dpo_decision_made,
+    dpo_decision_overdue,
+    concern_about_a_leaver,
+]

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from .evidence import ACCEPTED_DESCRIPTION
 from .models import (
+    CENTRAL_TEAM,
+    STAND_IN_EMAIL_DOMAIN,
     AccountKind,
     AppealOutcome,
     Clause,
@@ -87,9 +89,18 @@ class MultipleFileField(forms.FileField):
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person: StaffMember) -> str:
-        where = person.school.name if person.school_id else "Trust central team"
+        where = person.school.name if person.school_id else CENTRAL_TEAM
         volunteer = ", volunteer" if person.is_volunteer else ""
-        return f"{person.full_name} — {person.job_title}{volunteer}, {where}"
+        left = f" (left the trust on {person.left_on:%-d %B %Y})" if person.has_left else ""
+        return f"{person.full_name} — {person.job_title}{volunteer}, {where}{left}"
+
+
+class SchoolField(forms.ModelChoiceField):
+    """A school of the trust, by name; a choice that is not one says so plainly."""
+
+    default_error_messages = {
+        "invalid_choice": "Choose a school of the trust from the list.",
+    }
 
 
 class ClauseChoiceField(forms.ModelMultipleChoiceField):
@@ -104,12 +115,25 @@ class ConcernForm(forms.Form):
     subject = StaffChoiceField(
         queryset=StaffMember.objects.none(),
         label="Who is the concern about?",
-        help_text="A member of staff or a volunteer of the trust. You cannot choose yourself.",
+        help_text=(
+            "A member of staff or a volunteer of the trust, including someone who has left. "
+            "You cannot choose yourself."
+        ),
     )
-    school = forms.ModelChoiceField(
-        queryset=School.objects.all(),
+    school = SchoolField(
+        queryset=School.objects.none(),
+        required=False,
+        empty_label="The school where they work (or the trust central team)",
         label="Which school does it concern?",
-        help_text="Usually the school where they work.",
+        help_text=(
+            "Leave this as it is: the concern goes to the school of the person it is about. "
+            "Choose another school only if it belongs there, e.g. it happened on a visit."
+        ),
+    )
+    school_confirmed = forms.BooleanField(
+        required=False,
+        label="I confirm the concern belongs to the school I chose, not to theirs",
+        help_text="Only if you chose a school above: its safeguarding lead and headteacher get it.",
     )
     seen_on = forms.DateField(
         label="When was it posted or seen?",
@@ -173,16 +197,15 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args, reporter: StaffMember, policy, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
         self.fields["subject"].queryset = (
-            StaffMember.objects.exclude(pk=reporter.pk)
-            .exclude(left_on__lte=today)
+            StaffMember.objects.filter(trust_id=reporter.trust_id)
+            .exclude(pk=reporter.pk)
+            .exclude(email__endswith=f"@{STAND_IN_EMAIL_DOMAIN}")
             .select_related("school")
             .order_by("last_name", "first_name")
         )
+        self.fields["school"].queryset = School.objects.filter(trust_id=reporter.trust_id)
         self.fields["suspected_clauses"].queryset = policy.clauses.order_by("order")
-        if reporter.school_id and not self.is_bound:
-            self.initial.setdefault("school", reporter.school_id)
 
     def clean_submission_token(self) -> uuid.UUID | None:
         """A token that is not one Casework made is no token (the words are still compared)."""
@@ -236,6 +259,31 @@ class AllegationForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = reasons_field("Reason")
+
+
+CENTRAL = "central"
+
+
+class SchoolCorrectionForm(forms.Form):
+    """HR moves a case to the school it belongs to, or to the trust central team."""
+
+    school = forms.ChoiceField(
+        label="The school the case belongs to",
+        error_messages={"invalid_choice": "Choose a school of the trust from the list."},
+    )
+    reason = reasons_field("Why the school is being corrected")
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [
+            ("", "Choose…"),
+            *((str(s.pk), s.name) for s in School.objects.filter(trust_id=case.subject.trust_id)),
+            (CENTRAL, CENTRAL_TEAM),
+        ]
+
+    def chosen_school(self) -> School | None:
+        value = self.cleaned_data["school"]
+        return None if value == CENTRAL else School.objects.get(pk=value)
 
 
 class ResignationForm(forms.Form):
@@ -407,41 +455,26 @@ class AcknowledgeForm(forms.Form):
     pass
 
 
-DPO_CONFIRMATION = forms.BooleanField(
-    required=False,
-    label="The Data Protection Officer has been told of a possible personal data breach",
-    help_text=procedure_text(
-        "The DPO decides on reporting to the ICO within {DPO_DECISION_HOURS} hours."
-    ),
-)
-
-
 class TriageForm(forms.Form):
     decision = forms.ChoiceField(choices=(), widget=forms.RadioSelect)
     reasons = reasons_field()
-    dpo_informed = DPO_CONFIRMATION
 
     def __init__(self, *args, case, **kwargs):
         from .services.triage import TriageDecision
 
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = TriageDecision.choices
-        if not case.dpo_confirmation_due:
-            del self.fields["dpo_informed"]
 
 
 class SafeguardingReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=(), widget=forms.RadioSelect)
     reasons = reasons_field(help_text="Part of the safeguarding record.")
-    dpo_informed = DPO_CONFIRMATION
 
     def __init__(self, *args, case, **kwargs):
-        from .services.safeguarding import SafeguardingDecision
+        from .services.safeguarding import safeguarding_decisions
 
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = SafeguardingDecision.choices
-        if not case.dpo_confirmation_due:
-            del self.fields["dpo_informed"]
+        self.fields["decision"].choices = [(d.value, d.label) for d in safeguarding_decisions(case)]
 
 
 class LadoReferralForm(forms.Form):
@@ -460,9 +493,12 @@ class ResumeForm(forms.Form):
     )
 
     def __init__(self, *args, case, **kwargs):
+        from .services.routing import awaiting_lado_outcome
+
         super().__init__(*args, **kwargs)
-        if case.paused_from:
+        if not awaiting_lado_outcome(case):
             del self.fields["lado_outcome"]
+        if case.paused_from:
             del self.fields["next_step"]
         else:
             from .models import AFTER_EXTERNAL_DECISION
@@ -470,6 +506,45 @@ class ResumeForm(forms.Form):
             self.fields["next_step"].choices = [
                 (s, Status(s).label) for s in AFTER_EXTERNAL_DECISION
             ]
+
+
+class DpoDecisionForm(forms.Form):
+    reportable = forms.TypedChoiceField(
+        choices=[
+            ("yes", "Reportable: it has been reported to the ICO"),
+            ("no", "Not reportable to the ICO"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Is the breach reportable to the Information Commissioner's Office?",
+    )
+    reasons = reasons_field(
+        help_text="Why, in terms the ICO could follow: what data, whose, and the likely risk."
+    )
+    reported_on = forms.DateField(
+        required=False, widget=DateInput, label="Reported to the ICO on", help_text="If reported."
+    )
+    reported_at_time = forms.TimeField(
+        required=False, widget=TimeInput, label="At (time)", help_text="If reported."
+    )
+    ico_reference = forms.CharField(
+        required=False, max_length=50, label="ICO reference", help_text="If reported."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("reported_on")) != bool(data.get("reported_at_time")):
+            self.add_error(
+                "reported_at_time" if data.get("reported_on") else "reported_on",
+                "Give both the date and the time it was reported.",
+            )
+        return data
+
+    def reported_at(self) -> datetime.datetime | None:
+        day, time = self.cleaned_data.get("reported_on"), self.cleaned_data.get("reported_at_time")
+        if day is None or time is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
 class AppointInvestigatorForm(forms.Form):

@@ -81,8 +81,28 @@ def hr_recipients(case: Case) -> list[str]:
         for a in RoleAssignment.objects.filter(role=Role.HR_CASE_MANAGER).select_related(
             "person__user"
         )
-        if a.person_id not in excluded and a.person.user_id and a.person.user.is_active
+        if a.person_id not in excluded and a.person.can_sign_in
     )
+
+
+def dpo_recipients(case: Case) -> list[User]:
+    """The trust's Data Protection Officers free of a conflict in this case."""
+    excluded = permissions.conflicted_ids(case)
+    return [
+        a.person.user
+        for a in RoleAssignment.objects.filter(
+            role=Role.DATA_PROTECTION_OFFICER, person__trust_id=case.subject.trust_id
+        ).select_related("person__user")
+        if a.person_id not in excluded and a.person.can_sign_in
+    ]
+
+
+def something_waits(*, recipients: list[User], path: str) -> None:
+    """Tell people, once the work is committed, that something waits for them at ``path``
+    (a page that itself names nothing, such as their notices)."""
+    addresses = sorted({user.email for user in recipients if user != acting_user.get()})
+    link = f"{settings.CASEWORK_BASE_URL}{path}"
+    transaction.on_commit(lambda: something_waiting(to=addresses, link=link))
 
 
 def task_waiting(*, task_id: int, owner: User | None, queue_recipients: list[str]) -> None:

@@ -11,12 +11,21 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .models import Case, Role, RoleAssignment, StaffMember, SubjectAccessRequest, User
+from .models import (
+    Case,
+    DpoDecision,
+    Role,
+    RoleAssignment,
+    StaffMember,
+    SubjectAccessRequest,
+    User,
+)
 
 # Task permissions handed to viewflow: a task carrying one of these appears in the queue of
 # everyone who holds it. Only trust-wide work uses a queue; school-level work is assigned
 # to a named person so that nobody sees a task about a case they may not know exists.
 HR_TASKS = "casework.hr_case_work"
+DPO_TASKS = "casework.dpo_decisions"
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,10 @@ def is_hr(user: User | None) -> bool:
 
 def is_trust_executive(user: User | None) -> bool:
     return has_role(user, Role.TRUST_EXECUTIVE)
+
+
+def is_dpo(user: User | None) -> bool:
+    return has_role(user, Role.DATA_PROTECTION_OFFICER)
 
 
 def is_hr_person(person: StaffMember) -> bool:
@@ -213,6 +226,27 @@ def may_frame_allegations(case: Case, user: User | None) -> bool:
     return may_add_allegations(case, user) or may_review_safeguarding(case, user)
 
 
+def _trust_of(case: Case) -> int:
+    return case.subject.trust_id
+
+
+def may_see_dpo_decision(user: User | None, decision: DpoDecision) -> bool:
+    """Need to know: a possible data breach, and what the DPO decided about it, are for the
+    trust's Data Protection Officer and HR only (never the subject, reporter or a witness)."""
+    person = _acts_for_case(user, decision.case)
+    if person is None:
+        return False
+    if is_hr(user):
+        return True
+    return is_dpo(user) and person.trust_id == _trust_of(decision.case)
+
+
+def may_record_dpo_decision(decision: DpoDecision, user: User | None) -> bool:
+    """The trust's Data Protection Officer decides; HR may read the decision, not make it."""
+    person = _acts_for_case(user, decision.case)
+    return person is not None and is_dpo(user) and person.trust_id == _trust_of(decision.case)
+
+
 def may_see_low_level_log(user: User | None) -> bool:
     return is_hr(user) or bool(schools_where(user, Role.SAFEGUARDING_LEAD))
 
@@ -233,6 +267,8 @@ class RoleBackend:
         permissions = set()
         if is_hr(user_obj):
             permissions.add(HR_TASKS)
+        if is_dpo(user_obj):
+            permissions.add(DPO_TASKS)
         return permissions
 
     def has_perm(self, user_obj, perm, obj=None):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .errors import RuleBroken
-from .models import Case, Role, RoleAssignment, StaffMember
+from .models import SCHOOL_ROLES, Case, Role, RoleAssignment, StaffMember
 from .permissions import conflicted_ids
 
 CHAIR_ROLES = (Role.HEADTEACHER, Role.TRUST_EXECUTIVE)
@@ -25,6 +25,8 @@ def _holders(role: Role, *, school_id: int | None = None, deputies_last: bool = 
     assignments = RoleAssignment.objects.filter(role=role).select_related("person__user")
     if school_id is not None:
         assignments = assignments.filter(school_id=school_id)
+    elif role in SCHOOL_ROLES:
+        return []  # a case of the trust central team has no school DSL or headteacher
     order = (
         ["deputy", "person__last_name", "person__first_name"]
         if deputies_last
@@ -37,7 +39,8 @@ def choose_safeguarding_lead(case: Case) -> StaffMember:
     """The school's DSL; if they are too close, a deputy; then the headteacher; then the trust.
 
     KCSIE Part 4: an allegation about the DSL goes to the headteacher, and one about the
-    headteacher to the chair of governors or trust.
+    headteacher to the chair of governors or trust. A case of the trust central team goes
+    to the trust executive. Nobody who has left, or cannot sign in, is chosen.
     """
     excluding = conflicted_ids(case)
     for candidates in (
@@ -52,6 +55,19 @@ def choose_safeguarding_lead(case: Case) -> StaffMember:
         "Nobody free of a conflict holds the safeguarding lead, headteacher or trust "
         "executive role for this school. Add a role assignment in the admin."
     )
+
+
+def choose_data_protection_officer(case: Case) -> StaffMember | None:
+    """The trust's Data Protection Officer, free of a conflict and able to sign in; None
+    leaves the decision in the queue every DPO of the trust sees, so nothing waits on it."""
+    excluding = conflicted_ids(case)
+    officers = [
+        person
+        for person in _holders(Role.DATA_PROTECTION_OFFICER)
+        if person.trust_id == case.subject.trust_id
+    ]
+    eligible = _eligible(officers, excluding=excluding)
+    return eligible[0] if eligible else None
 
 
 def choose_signing_authority(case: Case) -> StaffMember:

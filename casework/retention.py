@@ -33,6 +33,7 @@ from . import audit
 from .errors import CaseMoved
 from .models import (
     CLOSED_STATUSES,
+    STAND_IN_EMAIL_DOMAIN,
     UPHELD_FINDINGS,
     WARNINGS,
     AppealOutcome,
@@ -42,6 +43,7 @@ from .models import (
     StaffMember,
     Status,
     Trust,
+    place_name,
 )
 from .services.cases import locked_case, note
 from .storage import stored_names
@@ -282,7 +284,7 @@ def erase(case: Case, *, rule: str) -> dict:
     """Destroy the case and everything held under it, files included."""
     # The workflow's lock, then the case's, in the order every service takes them.
     with locked_case(case) as case:
-        reference, school, status = case.reference, case.school.name, case.status
+        reference, school, status = case.reference, place_name(case.school), case.status
         files = _remove(_parts(case))
         case.witnesses.clear()
         case.suspected_clauses.clear()
@@ -306,7 +308,7 @@ def erase(case: Case, *, rule: str) -> dict:
 def anonymised_person(trust: Trust) -> StaffMember:
     """The stand-in subject of an anonymised case: nobody, who cannot sign in or be chosen."""
     person, _ = StaffMember.objects.get_or_create(
-        email=f"anonymised-record-{trust.pk}@casework.invalid",
+        email=f"anonymised-record-{trust.pk}@{STAND_IN_EMAIL_DOMAIN}",
         defaults={
             "trust": trust,
             "first_name": "Anonymised",

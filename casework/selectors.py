@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.template.defaultfilters import pluralize
@@ -20,8 +20,10 @@ from .models import (
     AuditEvent,
     Case,
     Clause,
+    DpoDecision,
     Hearing,
     LowLevelConcern,
+    Notice,
     Policy,
     Role,
     Status,
@@ -76,6 +78,23 @@ def features_for(user: User) -> list[Feature]:
                 "history",
             )
         )
+    told = (
+        Notice.objects.filter(recipient=person).aggregate(
+            total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+        )
+        if person is not None
+        else {"total": 0}
+    )
+    if told["total"]:
+        unread = told["unread"]
+        features.append(
+            Feature(
+                f"Notices ({unread} new)" if unread else "Notices",
+                "What Casework has told you: a case that moved to another school, say.",
+                reverse("casework:notices"),
+                "notifications",
+            )
+        )
     if permissions.held_roles(user):
         features.append(
             Feature(
@@ -85,6 +104,8 @@ def features_for(user: User) -> list[Feature]:
                 "inbox",
             )
         )
+    # The DPO's decisions are tasks, not cases: a DPO with no other role has no case list.
+    if {held.role for held in permissions.held_roles(user)} - {Role.DATA_PROTECTION_OFFICER}:
         features.append(
             Feature(
                 "Case register" if permissions.is_hr(user) else "Cases",
@@ -188,9 +209,78 @@ def case_for(user: User, reference: str) -> Case:
     return case
 
 
-def case_timeline(case: Case) -> QuerySet[AuditEvent]:
-    """Everything done on the case, oldest first (views of the case are in the audit log)."""
-    return case.audit_events.exclude(action__startswith="viewed.").select_related("actor")
+def case_timeline(case: Case, *, user: User | None = None) -> QuerySet[AuditEvent]:
+    """Everything done on the case, oldest first (views of the case are in the audit log).
+
+    Shown to ``user``, the DPO's decision is left out unless they may see it (need to know).
+    """
+    events = case.audit_events.exclude(action__startswith="viewed.").select_related("actor")
+    if user is not None and not may_see_dpo_decisions_of(user, case):
+        events = events.exclude(action__startswith="dpo.")
+    return events
+
+
+def may_see_dpo_decisions_of(user: User, case: Case) -> bool:
+    """HR sees the DPO's decisions on a case it may see; nobody else does on the case page."""
+    return permissions.is_hr(user) and permissions.can_view_case(user, case)
+
+
+@dataclass(frozen=True)
+class DpoDecisionShown:
+    decision: DpoDecision
+    overdue: bool
+    hours_left: int | None  # while outstanding and not overdue
+
+
+def dpo_decisions_of(user: User, case: Case) -> list[DpoDecisionShown]:
+    """The DPO's decisions on the case, each outstanding, overdue or made, for HR."""
+    if not may_see_dpo_decisions_of(user, case):
+        return []
+    now = timezone.now()
+    shown = []
+    for decision in case.dpo_decisions.select_related("officer", "decided_by"):
+        outstanding = decision.is_outstanding
+        overdue = outstanding and decision.due_at < now
+        hours_left = (
+            int((decision.due_at - now).total_seconds() // 3600)
+            if outstanding and not overdue
+            else None
+        )
+        shown.append(DpoDecisionShown(decision, overdue, hours_left))
+    return shown
+
+
+def dpo_decision_facts(decision: DpoDecision) -> dict:
+    """What the DPO's decision rests on, and nothing more about the case (need to know):
+    what was reported, and the data-protection clauses it cites."""
+    case = decision.case
+    cited = [
+        *case.suspected_clauses.filter(data_protection=True),
+        *Clause.objects.filter(data_protection=True, pk__in=case.allegations.values("clause_id")),
+    ]
+    return {
+        "case": case,
+        "clauses": sorted({c.pk: c for c in cited}.values(), key=lambda c: c.order),
+        "links": [line for line in case.links.splitlines() if line.strip()],
+        "overdue": decision.is_outstanding and decision.due_at < timezone.now(),
+    }
+
+
+def notices_for(user: User) -> list[tuple[Notice, str | None]]:
+    """The person's newest notices, each with a link to its case if they may see it now."""
+    person = permissions.person_of(user)
+    if person is None:
+        return []
+    notices = list(Notice.objects.filter(recipient=person).select_related("case")[:50])
+    return [
+        (
+            notice,
+            reverse("casework:case", args=[notice.case.reference])
+            if notice.case is not None and permissions.can_view_case(user, notice.case)
+            else None,
+        )
+        for notice in notices
+    ]
 
 
 @dataclass(frozen=True)
@@ -211,6 +301,9 @@ def next_step(case: Case, *, user: User | None = None) -> NextStep | None:
     if task is None:
         return None
     who = actor_name(task.owner) if task.owner_id else "An HR case manager (shared queue)"
+    owner = getattr(task.owner, "staff_member", None) if task.owner_id else None
+    if owner is not None and not owner.can_sign_in:
+        who += " (has left the trust or cannot sign in: this step needs someone else)"
     task_url = None
     if user is not None and (
         task.owner_id == user.pk

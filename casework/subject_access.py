@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import selectors
-from .models import AuditEvent, Case, EvidenceFile, StaffMember, WitnessStatement
+from .models import AuditEvent, Case, EvidenceFile, StaffMember, WitnessStatement, place_name
 from .storage import file_fields, stored_names
 
 WITHHELD = "[redacted: third party]"
@@ -134,7 +134,7 @@ def _case_about(case: Case, person: StaffMember) -> tuple[dict, Redactor]:
     low_level = getattr(case, "low_level_concern", None)
     record = {
         "reference": case.reference,
-        "school": case.school.name,
+        "school": place_name(case.school),
         "raised_at": _moment(case.raised_at),
         "raised_by": "Withheld: the person who raised the concern is a third party.",
         "stage": case.get_status_display(),

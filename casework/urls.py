@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import urls_letters, urls_oversight, urls_subject_access
 from .policies import urls as urls_policies
-from .views import cases, concerns
+from .views import cases, concerns, pages
 
 app_name = "casework"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     *urls_policies.urlpatterns,
     path("concerns/new/", concerns.ReportConcernView.as_view(), name="report_concern"),
     path("concerns/mine/", concerns.MyReportsView.as_view(), name="my_reports"),
+    path("notices/", pages.NoticesView.as_view(), name="notices"),
     path(
         "concerns/<str:reference>/received/",
         concerns.ConcernReceivedView.as_view(),
@@ -35,6 +36,7 @@ urlpatterns = [
         name="remove_allegation",
     ),
     path(f"{case}withdraw/", cases.WithdrawView.as_view(), name="withdraw"),
+    path(f"{case}school/", cases.CorrectSchoolView.as_view(), name="correct_school"),
     path(f"{case}hold/", cases.PauseView.as_view(), name="pause"),
     path(f"{case}resignation/", cases.ResignationView.as_view(), name="resignation"),
     path(f"{case}suspension/", cases.SuspendView.as_view(), name="suspend"),

@@ -8,8 +8,8 @@ from casework import permissions
 from casework import urls as casework_urls
 from casework.forms import SignInForm
 from casework.views.pages import HomeView
-from workflows.flows import CaseFlow
-from workflows.viewsets import CaseFlowViewset, TasksApp, WaitingView
+from workflows.flows import CaseFlow, DpoFlow
+from workflows.viewsets import CaseFlowViewset, DpoFlowViewset, TasksApp, WaitingView
 
 
 class CaseworkSite(Site):
@@ -27,7 +27,12 @@ site = CaseworkSite(
             urlpatterns=casework_urls.urlpatterns,
         ),
         TasksApp(
-            title="Tasks", icon="inbox", flow_viewsets=[CaseFlowViewset(CaseFlow, icon="gavel")]
+            title="Tasks",
+            icon="inbox",
+            flow_viewsets=[
+                CaseFlowViewset(CaseFlow, icon="gavel"),
+                DpoFlowViewset(DpoFlow, icon="policy"),
+            ],
         ),
     ],
 )

@@ -37,7 +37,7 @@ from casework.models import (
 )
 from casework.services import investigation, letters, subject_access, suspensions
 from casework.services.evidence import add_evidence
-from workflows.flows import CaseFlow
+from workflows.flows import CaseFlow, DpoFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,7 @@ PERSONAS = {
     "chair": ("Catherine", "Walsh"),  # trust executive chairing the hearing
     "uninvolved_executive": ("Peter", "Quinn"),
     "appeal_chair": ("Anne-Marie", "Byrne"),
+    "dpo": ("Yusuf", "Ahmed"),  # the trust's Data Protection Officer: DPO decisions only
 }
 ANONYMOUS, SUPERUSER = "anonymous", "superuser"
 EVERYONE = [*PERSONAS, ANONYMOUS, SUPERUSER]
@@ -78,6 +79,8 @@ class Scenario:
     safeguarding: Case  # with the LADO, resumed by HR
     returned: Case  # returned to the chair
     withdrawn: Case
+    breach: Case  # a possible data breach: the DPO's decision outstanding
+    breach_decided: Case  # and one the DPO has decided
     evidence: EvidenceFile
     allegation: Allegation
     suspension: Suspension
@@ -170,12 +173,16 @@ def build_scenario() -> Scenario:
         by=walk.hr(),
     )
     request = subject_access.produce_subject_access_export(request=request, by=walk.hr())
+    breach = walk.case_at(Status.TRIAGE, **who, clauses=("DO-5",))
+    breach_decided = walk.dpo_decides(walk.case_at(Status.TRIAGE, **who, clauses=("DONT-5",)))
     return Scenario(
         main=main,
         investigating=investigating,
         safeguarding=safeguarding,
         returned=returned,
         withdrawn=withdrawn,
+        breach=breach,
+        breach_decided=breach_decided,
         evidence=evidence,
         allegation=main.allegations.first(),
         suspension=suspension,
@@ -244,6 +251,7 @@ RULES: dict[str, Rule] = {
     "casework:policy_import_review": Rule(NO_KWARGS, fixed(*HR)),
     "casework:report_concern": WORKFORCE,
     "casework:my_reports": WORKFORCE,
+    "casework:notices": WORKFORCE,
     "casework:concern_received": Rule(MAIN, fixed("reporter")),
     # HR's oversight: the audit log and exports
     "casework:audit_log": Rule(NO_KWARGS, fixed(*HR)),
@@ -280,6 +288,7 @@ RULES: dict[str, Rule] = {
     "casework:add_meeting": case_rule(INVESTIGATING, only={"io"}, case="investigating"),
     "casework:add_statement": case_rule(INVESTIGATING, only={"io"}, case="investigating"),
     "casework:withdraw": case_rule(only=HR),
+    "casework:correct_school": case_rule(only=HR),
     "casework:pause": case_rule(only=HR),
     "casework:resignation": case_rule(only=HR),
     "casework:suspend": case_rule(only=HR),
@@ -311,7 +320,23 @@ RULES: dict[str, Rule] = {
     "workflow:flows:case:chart": CASEWORK_ROLES,
     "workflow:flows:case:process_detail": case_rule(lambda s: {"process_pk": s.main.process.pk}),
     "workflow:flows:case:process_chart": case_rule(lambda s: {"process_pk": s.main.process.pk}),
+    # DPO decisions: need to know, the trust's DPO and HR only (DOMAIN.md §6)
+    "workflow:flows:dpo:index": CASEWORK_ROLES,
+    "workflow:flows:dpo:process_list": CASEWORK_ROLES,
+    "workflow:flows:dpo:task_list": CASEWORK_ROLES,
+    "workflow:flows:dpo:chart": Rule(NO_KWARGS, fixed(*HR, "dpo")),
+    "workflow:flows:dpo:process_detail": Rule(
+        lambda s: {"process_pk": dpo_process(s).pk}, fixed(*HR, "dpo")
+    ),
+    "workflow:flows:dpo:process_chart": Rule(
+        lambda s: {"process_pk": dpo_process(s).pk}, fixed(*HR, "dpo")
+    ),
 }
+
+
+def dpo_process(scenario: Scenario):
+    return scenario.breach.dpo_decisions.get().process
+
 
 # Each task node's pages, for one task of that node, and who may open each page. A task that
 # is done can be looked at by the case's viewers but never executed, claimed or handed back.
@@ -350,6 +375,9 @@ def task_of(scenario: Scenario, node: str):
     )
 
 
+PERSON_TASK_ACTIONS = ("index", "detail", "execute", "assign", "unassign")
+
+
 def task_rule(node: str, action: str) -> Rule:
     def kwargs(scenario: Scenario) -> dict:
         task = task_of(scenario, node)
@@ -374,6 +402,45 @@ def task_rule(node: str, action: str) -> Rule:
     return Rule(kwargs, allowed)
 
 
+# The DPO decision's task pages: looked at by the DPO and HR; done only by its owner.
+DPO_TASK_NODES = {"start": "breach", "decide": "breach", "end": "breach_decided"}
+
+
+def dpo_task_rule(node: str, action: str) -> Rule:
+    def task(scenario: Scenario):
+        case = getattr(scenario, DPO_TASK_NODES[node])
+        return (
+            DpoFlow.task_class.objects.filter(
+                process__dpoprocess__decision__case=case, flow_task=getattr(DpoFlow, node)
+            )
+            .order_by("-id")
+            .first()
+        )
+
+    def kwargs(scenario: Scenario) -> dict:
+        found = task(scenario)
+        return {"process_pk": found.process_id, "task_pk": found.pk}
+
+    def allowed(scenario: Scenario) -> set[str]:
+        found = task(scenario)
+        owner = {key for key in PERSONAS if found.owner_id == person(key).user_id}
+        is_open = found.status in ("NEW", "ASSIGNED")
+        if action in ("index", "detail"):
+            return HR | {"dpo"} | owner
+        if action in ("execute", "unassign"):
+            return owner if is_open else set()
+        if action == "assign":
+            return {"dpo"} if is_open and found.owner_id is None else set()
+        raise AssertionError(f"No rule for the task page {action!r}")
+
+    return Rule(kwargs, allowed)
+
+
+for node in DPO_TASK_NODES:
+    actions = ("index", "detail") if node != "decide" else PERSON_TASK_ACTIONS
+    for action in actions:
+        RULES[f"workflow:flows:dpo:{node}:{action}"] = dpo_task_rule(node, action)
+
 GATEWAYS = {"start", "route", "end"}  # no person works on these: they can only be looked at
 # An e-mailed link to the appeal chair's open task leads whoever may see the task to it.
 RULES["waiting"] = Rule(
@@ -382,11 +449,7 @@ RULES["waiting"] = Rule(
 )
 
 for node in TASK_NODES:
-    actions = (
-        ("index", "detail")
-        if node in GATEWAYS
-        else ("index", "detail", "execute", "assign", "unassign")
-    )
+    actions = ("index", "detail") if node in GATEWAYS else PERSON_TASK_ACTIONS
     for action in actions:
         RULES[f"workflow:flows:case:{node}:{action}"] = task_rule(node, action)
 
@@ -533,3 +596,14 @@ def test_the_matrix_catches_a_headteacher_managing_a_case(scenario, monkeypatch)
     monkeypatch.setattr(permissions, "may_manage_case", loosened)
     found = mismatches(scenario, only="casework:")
     assert any("[casework:withdraw] as headteacher" in f for f in found)
+
+
+def test_the_matrix_catches_a_headteacher_seeing_a_dpo_decision(scenario, monkeypatch):
+    original = permissions.may_see_dpo_decision
+
+    def loosened(user, decision):
+        return original(user, decision) or permissions.has_role(user, "headteacher")
+
+    monkeypatch.setattr(permissions, "may_see_dpo_decision", loosened)
+    found = mismatches(scenario, only="workflow:flows:dpo:")
+    assert any("[workflow:flows:dpo:decide:detail] as headteacher" in f for f in found)

@@ -331,44 +331,6 @@ def test_an_ordinary_concern_waits_for_hr(sign_in):
     assert case.clauses_not_sure and not case.suspected_clauses.exists()
 
 
-# --- The DPO at triage --------------------------------------------------------------------------
-
-
-def _triage_page(client, case) -> str:
-    (task,) = engine.open_tasks(case)
-    response = client.get(task.flow_task.reverse("index", args=[task.process_id, task.pk]))
-    assert response["Location"].endswith("/execute/")
-    return response["Location"]
-
-
-@pytest.mark.parametrize("code", ["DONT-5", "DO-5", "GEN-2"])
-def test_a_possible_data_breach_needs_the_dpo_told_before_triage(sign_in, code):
-    case = case_at(Status.TRIAGE, clauses=(code,))
-    assert case.data_protection
-    client = sign_in("Hannah", "Reid")
-    execute = _triage_page(client, case)
-    page = client.get(execute)
-    assert "Data Protection Officer has been told" in page.content.decode()
-    decision = {"decision": "informal", "reasons": "Advice on privacy settings."}
-    refused = client.post(execute, decision)
-    assert refused.status_code == 200
-    assert "tell the Data Protection Officer" in refused.content.decode()
-    case.refresh_from_db()
-    assert case.status == Status.TRIAGE and case.dpo_informed_at is None
-    done = client.post(execute, {**decision, "dpo_informed": "on"})
-    assert done.status_code == 302
-    case.refresh_from_db()
-    assert case.status == Status.INFORMAL_ADVICE and case.dpo_informed_at is not None
-
-
-def test_no_dpo_question_when_no_data_protection_clause_is_involved(sign_in):
-    case = case_at(Status.TRIAGE, clauses=("DONT-3",))
-    assert not case.data_protection
-    client = sign_in("Hannah", "Reid")
-    page = client.get(_triage_page(client, case))
-    assert "Data Protection Officer has been told" not in page.content.decode()
-
-
 # --- My reports ---------------------------------------------------------------------------------
 
 

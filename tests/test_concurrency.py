@@ -362,3 +362,39 @@ def test_two_people_reporting_each_other_at_once_are_both_recorded():
         (priya.pk, ben.pk),
         (ben.pk, priya.pk),
     }
+def test_two_dpo_decisions_at_once_one_stands_and_the_case_goes_on_meanwhile():
+    """The DPO's decision locks its own workflow, not the case's: HR's triage is not held up,
+    and of two submissions of the decision exactly one is recorded."""
+    from casework.models import DpoDecision
+    from casework.services import data_protection, triage
+
+    case = case_at(Status.TRIAGE, clauses=("DO-5",))
+    decision = DpoDecision.objects.get(case=case)
+    dpo = person("Yusuf", "Ahmed").user
+
+    def decide(reportable: bool):
+        return lambda: data_protection.record_dpo_decision(
+            decision=decision,
+            by=dpo,
+            reportable=reportable,
+            reasons="Considered the data shared and who saw it.",
+            reported_at=timezone.now() if reportable else None,
+            ico_reference="IC-2026-9" if reportable else "",
+        )
+
+    def triage_it():
+        return triage.triage_concern(
+            case=case, by=hr(), decision="informal", reasons="Advice on privacy settings."
+        )
+
+    outcomes = at_once(decide(False), decide(True), triage_it)
+    assert not [o.crash for o in outcomes if o.crash], outcomes
+    decided = [o for o in outcomes[:2] if o.refusal is None]
+    refused = [o for o in outcomes[:2] if o.refusal is not None]
+    assert len(decided) == 1 and len(refused) == 1, outcomes
+    assert isinstance(refused[0].refusal, RuleBroken | CaseMoved)
+    assert outcomes[2].refusal is None  # triage went ahead regardless
+    decision.refresh_from_db()
+    assert decision.reportable == decided[0].value.reportable
+    assert engine.dpo_open_task(decision) is None
+    assert_case_consistent(case)

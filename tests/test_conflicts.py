@@ -24,7 +24,7 @@ from casework.demo_cases import (
     raise_concern,
 )
 from casework.errors import NotAllowed, RuleBroken
-from casework.models import AuditEvent, Case, Role, RoleAssignment, School, Status
+from casework.models import AuditEvent, Case, Role, RoleAssignment, Status
 from casework.services import (
     allegations,
     appeals,
@@ -410,8 +410,7 @@ def _about_marcus(reporter=("Aisha", "Khan")) -> Case:
     reporter = person(*reporter)
     return concerns.report_concern(
         concern=concerns.Concern(
-            subject=person("Marcus", "Obi"),
-            school=School.objects.get(name__startswith="St Bernadette"),
+            subject=person("Marcus", "Obi"),  # the trust central team: the case is the trust's
             seen_on=TODAY() - datetime.timedelta(days=1),
             platform="linkedin",
             account_kind="personal",

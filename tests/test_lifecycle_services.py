@@ -219,9 +219,9 @@ def test_only_hr_may_triage():
 
 def test_each_decision_belongs_to_its_own_stage():
     """Closing as "no case to answer" follows triage and the report alike; neither decision
-    may be taken at the other's stage (and so skip its checks, such as the DPO's)."""
+    may be taken at the other's stage (and so skip its checks)."""
     at_triage = frame_allegation(case_at(Status.TRIAGE, clauses=("DO-5",)))
-    assert at_triage.data_protection and at_triage.dpo_informed_at is None
+    assert at_triage.data_protection
     refused(
         at_triage,
         CaseMoved,

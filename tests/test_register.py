@@ -141,8 +141,7 @@ def _about_hannah() -> Case:
     reporter = person("Kate", "Morris")
     return concerns.report_concern(
         concern=concerns.Concern(
-            subject=person("Hannah", "Reid"),
-            school=school("Holy Family"),
+            subject=person("Hannah", "Reid"),  # the trust central team: the case is the trust's
             seen_on=timezone.localdate(),
             platform="x",
             account_kind="personal",

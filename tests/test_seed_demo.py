@@ -9,10 +9,12 @@ from casework.models import (
     Appeal,
     AuditEvent,
     Case,
+    DpoDecision,
     Hearing,
     Role,
     RoleAssignment,
     School,
+    SchoolSource,
     StaffMember,
     User,
 )
@@ -98,3 +100,24 @@ def test_the_demo_shows_subject_access_requests_and_earlier_outcomes():
     for case in earlier:  # closed in their own year, through the whole procedure
         assert case.closed_at.year == case.outcome_issued_on.year < today.year
         assert case.hearings.current(Hearing.Kind.DISCIPLINARY).starts_at < case.decided_at
+def test_the_demo_shows_each_routing_record_on_a_case():
+    """A cross-school report, a school HR corrected, DPO decisions outstanding (one overdue)
+    and made, and a concern about someone who has left."""
+    call_command("seed_demo", force=True, verbosity=0)
+    cases = Case.objects.select_related("school", "reporter__school")
+    assert any(
+        c.school_id
+        and c.reporter.school_id
+        and c.school_id != c.reporter.school_id
+        and c.school_source == SchoolSource.SUBJECT
+        and c.safeguarding
+        for c in cases
+    )
+    corrected = cases.get(school_source=SchoolSource.HR)
+    assert AuditEvent.objects.filter(case=corrected, action="case.school_corrected").exists()
+    assert DpoDecision.objects.filter(decided_at__isnull=False, reportable=True).exists()
+    outstanding = DpoDecision.objects.filter(decided_at__isnull=True)
+    assert outstanding.filter(due_at__gt=timezone.now()).exists()
+    assert outstanding.filter(due_at__lt=timezone.now()).exists()  # overdue
+    leaver = cases.get(subject_left_on__isnull=False)
+    assert leaver.subject.has_left and leaver.is_open

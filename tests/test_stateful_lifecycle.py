@@ -249,7 +249,6 @@ class Model:
     volunteer: bool
     data_protection: bool
     raised_on: datetime.date
-    dpo_informed: bool = False
     allegations: int = 0
     paused_from: str = ""
     officer: int | None = None
@@ -398,7 +397,6 @@ class CaseLifecycles(RuleBasedStateMachine):
             case = concerns.report_concern(
                 concern=concerns.Concern(
                     subject=subject,
-                    school=subject.school or reporter.school,
                     seen_on=self.clock.today() - datetime.timedelta(days=2),
                     platform="facebook",
                     account_kind="personal",
@@ -473,8 +471,6 @@ class CaseLifecycles(RuleBasedStateMachine):
         """Bring the model up to date after an allowed action."""
         previous = model.status
         model.status = case.status
-        if action == "triage" and model.data_protection:
-            model.dpo_informed = True
         if action == "add_allegation":
             model.allegations += 1
         elif action == "pause":
@@ -640,12 +636,7 @@ class CaseLifecycles(RuleBasedStateMachine):
                 forward="investigation",
             ),
             "reasons": self._choose(data, REASONS, label="reasons", forward=REASONS[0]),
-            "dpo_informed": self._choose(data, [True, True, False], label="DPO told", forward=True),
         }
-
-    def _dpo_still_to_be_told(self, model) -> bool:
-        """A possible personal data breach must be with the DPO before triage decides."""
-        return model.data_protection and not model.dpo_informed
 
     def _expect_triage(self, model, case, person, inputs):
         # Each decision belongs to its own stage, even where another stage's transition
@@ -655,8 +646,6 @@ class CaseLifecycles(RuleBasedStateMachine):
             and model.status == S.TRIAGE
             and self._hr_free(model, case, person)
         ):
-            return REFUSED
-        if self._dpo_still_to_be_told(model) and not inputs["dpo_informed"]:
             return REFUSED
         to = {
             "no_case_to_answer": S.NO_CASE_TO_ANSWER,

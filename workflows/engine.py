@@ -19,8 +19,8 @@ from viewflow.workflow.status import PROCESS, STATUS
 from casework import notifications
 from casework.models import Case, Status
 
-from .flows import CaseFlow
-from .models import CaseProcess
+from .flows import CaseFlow, DpoFlow
+from .models import CaseProcess, DpoProcess
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 LockFailed = FlowLockFailed
@@ -39,10 +39,16 @@ def start(case: Case) -> CaseProcess:
 def lock_process(case_id: int) -> Iterator[None]:
     """Hold the workflow's lock on the case's process row (viewflow's select_for_update)."""
     process_id = CaseProcess.objects.filter(case_id=case_id).values_list("pk", flat=True).first()
-    if process_id is None:  # a case whose workflow is not started yet
+    with _locked(CaseFlow, process_id):
+        yield
+
+
+@contextmanager
+def _locked(flow, process_id: int | None) -> Iterator[None]:
+    if process_id is None:  # a workflow not started yet
         yield
         return
-    with CaseFlow.lock(process_id):
+    with flow.lock(process_id):
         yield
 
 
@@ -133,3 +139,46 @@ def ensure_in_step(case: Case) -> None:
             f"{case} is at {Status(case.status).label} but its open tasks are "
             f"{[t.flow_task.name for t in tasks]}."
         )
+
+
+# --- DPO decisions: a workflow of their own beside the case's --------------------------------
+
+
+def start_dpo_decision(decision) -> DpoProcess:
+    """Open the decision's workflow: one task, for the Data Protection Officer."""
+    process = DpoFlow.start.run(decision=decision)
+    if dpo_open_task(decision) is None:
+        raise WorkflowOutOfStep(f"The DPO decision on {decision.case} has no task.")
+    return process
+
+
+@contextmanager
+def lock_dpo_process(decision_id: int) -> Iterator[None]:
+    process_id = (
+        DpoProcess.objects.filter(decision_id=decision_id).values_list("pk", flat=True).first()
+    )
+    with _locked(DpoFlow, process_id):
+        yield
+
+
+def dpo_open_task(decision):
+    return (
+        DpoFlow.task_class.objects.filter(
+            process__dpoprocess__decision=decision,
+            flow_task_type="HUMAN",
+            status__in=OPEN_TASK_STATUSES,
+        )
+        .select_related("owner")
+        .first()
+    )
+
+
+def complete_dpo_decision(decision, *, actor) -> None:
+    """The decision is recorded: its task is done (by ``actor``) and its workflow ends."""
+    task = dpo_open_task(decision)
+    if task is None:
+        raise WorkflowOutOfStep(f"The DPO decision on {decision.case} has no open task.")
+    _complete(task, actor)
+    process = DpoProcess.objects.get(decision=decision)
+    if process.status != PROCESS.DONE or dpo_open_task(decision) is not None:
+        raise WorkflowOutOfStep(f"The DPO decision on {decision.case} did not finish its workflow.")

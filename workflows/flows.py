@@ -17,8 +17,21 @@ from casework.errors import RuleBroken
 from casework.models import CLOSED_STATUSES, Status
 
 from . import views
-from .models import CaseProcess
-from .nodes import CaseEnd, CaseStart, CaseTask, StatusIs, StatusRoute
+from .models import CaseProcess, DpoProcess
+from .nodes import CaseEnd, CaseStart, CaseTask, DpoTask, StatusIs, StatusRoute
+
+
+def _task_for(person, part: str, remedy: str):
+    """The sign-in a task goes to: never someone who has left or cannot sign in.
+
+    Refusing here rolls back the step that would have given them the task, with the reason.
+    """
+    if not person.can_sign_in:
+        raise RuleBroken(
+            f"{person.full_name}, the {part} in this case, has left the trust or cannot sign "
+            f"in, so the next step cannot go to them. {remedy} Nothing was changed."
+        )
+    return person.user
 
 
 class CaseFlow(flow.Flow):
@@ -210,19 +223,39 @@ class CaseFlow(flow.Flow):
         return None
 
     def safeguarding_lead(self, activation):
-        return activation.process.case.safeguarding_lead.user
+        return _task_for(
+            activation.process.case.safeguarding_lead,
+            "designated safeguarding lead",
+            "Ask HR to correct the case's school, which chooses the safeguarding lead again.",
+        )
 
     def investigating_officer(self, activation):
-        return activation.process.case.investigating_officer.user
+        return _task_for(
+            activation.process.case.investigating_officer,
+            "investigating officer",
+            "Replace the investigating officer first.",
+        )
 
     def hearing_chair(self, activation):
-        return activation.process.case.hearing_chair.user
+        return _task_for(
+            activation.process.case.hearing_chair,
+            "hearing chair",
+            "Arrange the hearing again with another chair.",
+        )
 
     def signing_authority(self, activation):
-        return activation.process.case.signing_authority.user
+        return _task_for(
+            activation.process.case.signing_authority,
+            "signing authority",
+            "Ask the chair to record the decision again, which chooses who signs it off.",
+        )
 
     def appeal_chair(self, activation):
-        return activation.process.case.appeal_chair.user
+        return _task_for(
+            activation.process.case.appeal_chair,
+            "appeal chair",
+            "Arrange the appeal hearing again with another chair.",
+        )
 
     # The case's status leads; nobody may cancel, undo or revive a task by hand.
     def has_manage_permission(self, user, obj=None):
@@ -237,3 +270,51 @@ class CaseFlow(flow.Flow):
         if obj is not None:
             return permissions.can_view_case(user, obj.case)
         return bool(permissions.held_roles(user))
+
+
+class DpoFlow(flow.Flow):
+    """DPO decision
+
+    A possible personal data breach: is it reportable to the Information Commissioner?
+    One task for the Data Protection Officer, beside the case's own workflow.
+    """
+
+    process_class = DpoProcess
+    process_title = _("DPO decision")
+    process_summary_template = "Case {{ process.decision.case.reference }}"
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+
+    start = CaseStart(this.attach_decision).Next(this.decide)
+
+    # Data Protection Officer (the DPOs' queue until one is named)
+    decide = (
+        DpoTask(views.DpoDecisionView.as_view())
+        .Annotation(title=_("Decide on reporting to the ICO"))
+        .Permission(permissions.DPO_TASKS)
+        .Assign(this.data_protection_officer)
+        .Next(this.end)
+    )
+
+    end = CaseEnd()
+
+    # --- callbacks -------------------------------------------------------------------------
+
+    def attach_decision(self, activation, decision):
+        activation.process.decision = decision
+        return activation.process
+
+    def data_protection_officer(self, activation):
+        officer = activation.process.decision.officer
+        return officer.user if officer is not None and officer.can_sign_in else None
+
+    # Like the case's workflow: the decision leads, nobody cancels, undoes or revives.
+    def has_manage_permission(self, user, obj=None):
+        return False
+
+    def cancel(self, process):
+        raise FlowRuntimeError("A DPO decision's workflow is never cancelled: record the decision.")
+
+    def has_view_permission(self, user, obj=None):
+        if obj is not None:
+            return permissions.may_see_dpo_decision(user, obj.decision)
+        return permissions.is_hr(user) or permissions.is_dpo(user)

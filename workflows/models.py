@@ -3,7 +3,7 @@
 from django.db import models
 from viewflow.workflow.models import Process
 
-from casework.models import Case
+from casework.models import Case, DpoDecision
 
 
 class CaseProcess(Process):
@@ -17,3 +17,24 @@ class CaseProcess(Process):
 
     def __str__(self) -> str:
         return f"Workflow of {self.case.reference}"
+
+
+class DpoProcess(Process):
+    """The workflow of one DPO decision: one task, in the Data Protection Officer's inbox.
+
+    It runs beside the case's own workflow, never in it, so the case keeps exactly the one
+    open task its status calls for and never waits for the DPO.
+    """
+
+    decision = models.OneToOneField(DpoDecision, on_delete=models.CASCADE, related_name="process")
+
+    class Meta:
+        verbose_name = "DPO decision workflow"
+        verbose_name_plural = "DPO decision workflows"
+
+    def __str__(self) -> str:
+        return f"DPO decision workflow of {self.decision.case.reference}"
+
+    @property
+    def case(self):
+        return self.decision.case

@@ -15,7 +15,7 @@ from viewflow.workflow.flow.utils import wrap_task_view
 from viewflow.workflow.flow.views import AssignTaskView, UnassignTaskView
 from viewflow.workflow.status import STATUS
 
-from casework import audit, notifications, permissions
+from casework import audit, notifications
 
 
 class AuditedAssignTaskView(AssignTaskView):
@@ -67,10 +67,12 @@ def _notify_task_waiting(activation) -> None:
 
 
 def ensure_may_know_of(user, task) -> None:
-    """Someone who may not see a case is told nothing exists (404), not that it is forbidden."""
+    """Someone who may not see a case (or a DPO decision) is told nothing exists (404), not
+    that it is forbidden. Each flow's ``has_view_permission`` says who may see its process."""
     if user.is_authenticated and task.owner_id == user.pk:
         return
-    if not permissions.can_view_case(user, task.process.coerced.case):
+    flow = task.flow_task.flow_class.instance
+    if not flow.has_view_permission(user, task.process.coerced):
         raise Http404("No task found.")
 
 
@@ -124,6 +126,31 @@ class CaseTask(NeedToKnow, flow.View):
         ensure_may_know_of(user, task)
         # Only a task still waiting can be handed back; a finished one is history.
         return task.status == STATUS.ASSIGNED and super().can_unassign(user, task)
+
+
+def _notify_dpo_decision_waiting(activation) -> None:
+    """The DPO (or, while none is named, every DPO free of a conflict) is told only that
+    something waits in Casework: a breach decision's very existence is confidential."""
+    task = activation.task
+    notifications.task_waiting(
+        task_id=task.pk,
+        owner=task.owner,
+        queue_recipients=[]
+        if task.owner_id
+        else sorted(
+            u.email for u in notifications.dpo_recipients(activation.process.decision.case)
+        ),
+    )
+
+
+class DpoTask(CaseTask):
+    """The Data Protection Officer's task on a DPO decision; the e-mail names nothing."""
+
+    task_summary_template = "Case {{ process.decision.case.reference }}"
+
+    def __init__(self, view, **kwargs):
+        super().__init__(view, **kwargs)
+        self._on_create = _notify_dpo_decision_waiting
 
 
 class StatusRoute(NeedToKnow, flow.Switch):

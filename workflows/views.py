@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from casework import forms, selectors
 from casework.letters import kinds as letter_kinds
-from casework.models import Hearing
+from casework.models import Hearing, Status
 from casework.services import (
     appeals,
     consistency,
+    data_protection,
     hearings,
     investigation,
     outcomes,
@@ -95,7 +96,6 @@ class TriageView(TaskView):
             by=self.request.user,
             decision=form.cleaned_data["decision"],
             reasons=form.cleaned_data["reasons"],
-            dpo_informed=form.cleaned_data.get("dpo_informed", False),
         )
 
 
@@ -230,13 +230,22 @@ class SafeguardingReviewView(TaskView):
     )
     submit_label = "Record the decision"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.case.review_interrupted:
+            context["intro"] = (
+                f"{self.intro} A new allegation brought this case to you from "
+                f"“{Status(self.case.review_interrupted).label}”: unless you refer it to the "
+                "LADO, it goes back there."
+            )
+        return context
+
     def perform(self, form):
         safeguarding.review_safeguarding_concern(
             case=self.case,
             by=self.request.user,
             decision=form.cleaned_data["decision"],
             reasons=form.cleaned_data["reasons"],
-            dpo_informed=form.cleaned_data.get("dpo_informed", False),
         )
 
 
@@ -343,4 +352,52 @@ class AppealDecisionView(TaskView):
             outcome=form.cleaned_data["outcome"],
             reasons=form.cleaned_data["reasons"],
             new_sanction=form.cleaned_data["new_sanction"],
+        )
+
+
+# --- Data Protection Officer -------------------------------------------------------------
+
+
+class DpoDecisionView(ServiceFormView):
+    """The DPO's decision on a possible breach, with the facts it rests on and nothing else
+    of the case (the DPO has no part in the case itself)."""
+
+    form_class = forms.DpoDecisionForm
+    template_name = "workflows/dpo_decision.html"
+    title = "Decide on reporting to the ICO"
+    intro = (
+        "A reportable personal data breach is reported to the ICO within the window below, "
+        "counted in clock hours from when the trust became aware of it. Record the decision "
+        "either way, with the reasons."
+    )
+    submit_label = "Record the decision"
+    success_message = "Decision recorded."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.decision = request.activation.process.decision
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            decision=self.decision,
+            task=self.request.activation.task,
+            **selectors.dpo_decision_facts(self.decision),
+        )
+        return context
+
+    def get_cancel_url(self):
+        return reverse("workflow:inbox")
+
+    def get_success_url(self):
+        return reverse("workflow:inbox")
+
+    def perform(self, form):
+        data_protection.record_dpo_decision(
+            decision=self.decision,
+            by=self.request.user,
+            reportable=form.cleaned_data["reportable"],
+            reasons=form.cleaned_data["reasons"],
+            reported_at=form.reported_at(),
+            ico_reference=form.cleaned_data["ico_reference"],
         )

@@ -1,4 +1,4 @@
-"""viewflow's pages for the case flow, without the ones that would list every case.
+"""viewflow's pages for the flows, without the ones that would list every case.
 
 viewflow's own process list, dashboard and process pages show every process to anyone with
 the flow's view permission. Casework's register and case page filter by need to know, so
@@ -18,7 +18,7 @@ from viewflow.workflow.models import Task
 from casework import notifications, permissions, selectors
 from casework.models import Case
 
-from .models import CaseProcess
+from .models import CaseProcess, DpoProcess
 from .nodes import ensure_may_know_of, task_path
 
 
@@ -32,21 +32,46 @@ class CaseOfProcessView(View):
         return redirect("casework:case", process.case.reference)
 
 
+def _redirect(route: str, name: str, *, to: str):
+    return path(route, RedirectView.as_view(pattern_name=to), name=name)
+
+
+def _process_pages(view: type[View]):
+    """A process's page and its chart: both lead to what the person may see of it."""
+    return (
+        path("<int:process_pk>/", view.as_view(), name="process_detail"),
+        path("<int:process_pk>/chart/", view.as_view(), name="process_chart"),
+    )
+
+
 class CaseFlowViewset(FlowViewset):
-    index_path = path("", RedirectView.as_view(pattern_name="casework:register"), name="index")
-    process_list_path = path(
-        "flows/", RedirectView.as_view(pattern_name="casework:register"), name="process_list"
-    )
-    task_list_path = path(
-        "tasks/", RedirectView.as_view(pattern_name="workflow:inbox"), name="task_list"
-    )
-    process_detail_path = path(
-        "<int:process_pk>/", CaseOfProcessView.as_view(), name="process_detail"
-    )
-    flow_chart_path = path(
-        "<int:process_pk>/chart/", CaseOfProcessView.as_view(), name="process_chart"
-    )
+    index_path = _redirect("", "index", to="casework:register")
+    process_list_path = _redirect("flows/", "process_list", to="casework:register")
+    task_list_path = _redirect("tasks/", "task_list", to="workflow:inbox")
+    process_detail_path, flow_chart_path = _process_pages(CaseOfProcessView)
     process_cancel_path = None  # a case is withdrawn, never its workflow cancelled
+
+
+class DecisionOfProcessView(View):
+    """A DPO decision's process page: the case's page for HR, the decision's task for the
+    DPO (who has no part in the case itself); nothing for anyone else."""
+
+    def get(self, request, process_pk):
+        process = DpoProcess.objects.select_related("decision__case").filter(pk=process_pk).first()
+        if process is None or not permissions.may_see_dpo_decision(request.user, process.decision):
+            raise Http404("No decision found.")
+        if permissions.can_view_case(request.user, process.decision.case):
+            return redirect("casework:case", process.decision.case.reference)
+        task = process.task_set.filter(flow_task_type="HUMAN").order_by("-pk").first()
+        return redirect(task.flow_task.reverse("index", args=[process.pk, task.pk]))
+
+
+class DpoFlowViewset(FlowViewset):
+    index_path = _redirect("", "index", to="workflow:inbox")
+    process_list_path = _redirect("flows/", "process_list", to="workflow:inbox")
+    task_list_path = _redirect("tasks/", "task_list", to="workflow:inbox")
+    process_detail_path, flow_chart_path = _process_pages(DecisionOfProcessView)
+    process_cancel_path = None  # a decision is recorded, never its workflow cancelled
 
 
 class InboxView(WorkflowInboxListView):
@@ -64,8 +89,9 @@ class QueueView(WorkflowQueueListView):
         tasks = super().queryset
         if person is None:
             return tasks
-        return tasks.exclude(
-            process__caseprocess__case__in=Case.objects.involving(person).values("pk")
+        involved = Case.objects.involving(person).values("pk")
+        return tasks.exclude(process__caseprocess__case__in=involved).exclude(
+            process__dpoprocess__decision__case__in=involved
         )
 
 

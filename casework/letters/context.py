@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.templatetags.static import static
 
 from casework.errors import RuleBroken
-from casework.models import Allegation, Case, Letter, StaffMember
+from casework.models import CENTRAL_TEAM, Allegation, Case, Letter, StaffMember
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def common_context(
         "dated": dated,
         "title": title,
         "case": case,
-        "school": case.school,
+        # A case of the trust central team is written from the trust, not a school.
+        "school": case.school or SimpleNamespace(name=CENTRAL_TEAM, address=""),
         "recipient": case.subject,
         "volunteer": case.subject.is_volunteer,
         "author": author,

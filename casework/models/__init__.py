@@ -8,6 +8,7 @@ from .case import (
     DISMISSALS,
     EMPLOYEE_SANCTIONS,
     FORMAL_STATUSES,
+    INTERRUPTIBLE_STATUSES,
     OPEN_STATUSES,
     RESUME_TO,
     SANCTION_SEVERITY,
@@ -23,8 +24,10 @@ from .case import (
     PupilsInvolved,
     ReferenceCounter,
     Sanction,
+    SchoolSource,
     Status,
 )
+from .data_protection import DpoDecision
 from .hearings import Appeal, AppealOutcome, CompanionKind, Hearing, SignOff
 from .investigation import (
     EvidenceFile,
@@ -34,8 +37,11 @@ from .investigation import (
     WitnessStatement,
 )
 from .letters import DeliveryMethod, Letter, LetterDelivery, LetterKind
+from .notices import Notice
 from .people import (
+    CENTRAL_TEAM,
     SCHOOL_ROLES,
+    STAND_IN_EMAIL_DOMAIN,
     TRUST_WIDE_ROLES,
     Role,
     RoleAssignment,
@@ -43,6 +49,7 @@ from .people import (
     StaffMember,
     Trust,
     User,
+    place_name,
 )
 from .policy import Clause, Policy
 from .safeguarding import LadoOutcome, LadoReferral, LowLevelConcern
@@ -51,14 +58,17 @@ from .suspension import Suspension, SuspensionReview
 
 __all__ = [
     "AFTER_EXTERNAL_DECISION",
+    "CENTRAL_TEAM",
     "CLOSED_STATUSES",
     "DISMISSALS",
     "EMPLOYEE_SANCTIONS",
     "FORMAL_STATUSES",
+    "INTERRUPTIBLE_STATUSES",
     "OPEN_STATUSES",
     "RESUME_TO",
     "SANCTION_SEVERITY",
     "SCHOOL_ROLES",
+    "STAND_IN_EMAIL_DOMAIN",
     "SUSPENDABLE_STATUSES",
     "TRUST_WIDE_ROLES",
     "UPHELD_FINDINGS",
@@ -75,6 +85,7 @@ __all__ = [
     "ClosureDay",
     "CompanionKind",
     "DeliveryMethod",
+    "DpoDecision",
     "EvidenceFile",
     "Finding",
     "Hearing",
@@ -86,6 +97,7 @@ __all__ = [
     "LetterDelivery",
     "LetterKind",
     "LowLevelConcern",
+    "Notice",
     "Platform",
     "Policy",
     "PupilsInvolved",
@@ -96,6 +108,7 @@ __all__ = [
     "RoleAssignment",
     "Sanction",
     "School",
+    "SchoolSource",
     "SignOff",
     "StaffMember",
     "Status",
@@ -105,4 +118,5 @@ __all__ = [
     "Trust",
     "User",
     "WitnessStatement",
+    "place_name",
 ]

@@ -96,6 +96,18 @@ RESUME_TO = {status: status for status in FORMAL_STATUSES} | {
     Status.HEARING_SCHEDULED: Status.HEARING_TO_ARRANGE,
     Status.APPEAL_HEARING: Status.APPEAL_LODGED,
 }
+# The stages a newly safeguarding allegation interrupts: the DSL reviews it at once, and the
+# case goes back to the stage afterwards unless the matter goes to the LADO. (Before triage
+# the concern simply goes to the DSL; at the DSL's or LADO's stages it is with them already.)
+INTERRUPTIBLE_STATUSES = frozenset(
+    {
+        Status.APPOINTING_INVESTIGATOR,
+        Status.INVESTIGATION,
+        Status.INVESTIGATION_REPORT,
+        Status.HEARING_TO_ARRANGE,
+        Status.ON_HOLD_EXTERNAL,
+    }
+)
 # What happens after the LADO (or police) say the internal process may go on.
 AFTER_EXTERNAL_DECISION = (
     Status.APPOINTING_INVESTIGATOR,
@@ -166,6 +178,14 @@ WARNINGS = (Sanction.FIRST_WRITTEN_WARNING, Sanction.FINAL_WRITTEN_WARNING)
 DISMISSALS = (Sanction.DISMISSAL_WITH_NOTICE, Sanction.SUMMARY_DISMISSAL)
 
 
+class SchoolSource(models.TextChoices):
+    """How the case came to belong to its school (or the trust central team)."""
+
+    SUBJECT = "subject", "Where the person reported works"
+    REPORTER = "reporter", "Chosen and confirmed by the person who reported it"
+    HR = "hr", "Corrected by HR"
+
+
 class Finding(models.TextChoices):
     UPHELD = "upheld", "Upheld"
     PARTLY_UPHELD = "partly_upheld", "Partly upheld"
@@ -194,8 +214,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
     policy = models.ForeignKey(
         Policy, on_delete=models.PROTECT, related_name="cases", help_text="The version cited."
     )
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cases")
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        help_text="Empty for the trust central team.",
+    )
+    school_source = models.CharField(
+        max_length=10, choices=SchoolSource.choices, default=SchoolSource.SUBJECT
+    )
     subject = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="cases_about")
+    subject_left_on = models.DateField(
+        "the person had left the trust on", null=True, blank=True, help_text="As at the report."
+    )
     reporter = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, related_name="concerns_raised"
     )
@@ -219,11 +252,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # click, Back and send again) is recognised as this concern, not a second one.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
-    # Routing flags, decided when the concern arrives.
+    # Routing flags: set when the concern arrives, and again whenever an allegation cites a
+    # clause that carries the flag. Never cleared: the DSL's review and the DPO's decision
+    # answer them.
     safeguarding = models.BooleanField(default=False)
     safeguarding_since = models.DateTimeField(null=True, blank=True)
     data_protection = models.BooleanField(default=False)
-    dpo_informed_at = models.DateTimeField("Data Protection Officer told", null=True, blank=True)
 
     status = FSMField(
         max_length=30, choices=Status.choices, default=Status.RECEIVED, protected=True
@@ -231,6 +265,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     stage_entered_at = models.DateTimeField(default=timezone.now)
     action_due_on = models.DateField(null=True, blank=True, db_index=True)
     paused_from = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    review_interrupted = models.CharField(
+        max_length=30,
+        choices=Status.choices,
+        blank=True,
+        help_text="The stage a safeguarding review interrupted, which the case returns to.",
+    )
     hold_reason = models.TextField(blank=True)
 
     # Who holds which part of the case.
@@ -284,11 +324,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.reference
 
     @property
-    def dpo_confirmation_due(self) -> bool:
-        """A possible personal data breach the Data Protection Officer has not yet been told of."""
-        return self.data_protection and self.dpo_informed_at is None
-
-    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -311,6 +346,26 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     def route_to_safeguarding(self):
         """KCSIE Part 4: a possible harm to a child goes to the DSL at once."""
+
+    @transition(
+        field=status,
+        source=list(INTERRUPTIBLE_STATUSES),
+        target=Status.SAFEGUARDING_REVIEW,
+        permission=_rule("may_frame_allegations"),
+    )
+    def interrupt_for_safeguarding(self):
+        """KCSIE Part 4: a newly safeguarding allegation goes to the DSL at once; nobody
+        interviews the subject, the child or witnesses until the DSL has decided."""
+
+    @transition(
+        field=status,
+        source=Status.SAFEGUARDING_REVIEW,
+        target=RETURN_VALUE(*sorted(INTERRUPTIBLE_STATUSES)),
+        permission=_rule("may_review_safeguarding"),
+    )
+    def return_from_safeguarding_review(self, to: str):
+        """Not for the LADO: the case goes back to the stage the review interrupted."""
+        return to
 
     @transition(
         field=status,

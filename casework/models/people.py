@@ -150,10 +150,24 @@ class Role(models.TextChoices):
     HEADTEACHER = "headteacher", "Headteacher"
     SAFEGUARDING_LEAD = "dsl", "Designated safeguarding lead"
     TRUST_EXECUTIVE = "executive", "Trust executive"
+    DATA_PROTECTION_OFFICER = "dpo", "Data Protection Officer"
 
 
 SCHOOL_ROLES = (Role.HEADTEACHER, Role.SAFEGUARDING_LEAD)
-TRUST_WIDE_ROLES = (Role.HR_CASE_MANAGER, Role.TRUST_EXECUTIVE)
+TRUST_WIDE_ROLES = (Role.HR_CASE_MANAGER, Role.TRUST_EXECUTIVE, Role.DATA_PROTECTION_OFFICER)
+
+# Where a case sits when the person it is about works for no school of the trust.
+CENTRAL_TEAM = "Trust central team"
+
+
+# Stand-in people Casework makes for itself (the anonymised subject of a record kept under
+# the retention schedule) have addresses here: nobody can report them or be given a task.
+STAND_IN_EMAIL_DOMAIN = "casework.invalid"
+
+
+def place_name(school: "School | None") -> str:
+    """A school's name, or the trust central team's when there is no school."""
+    return school.name if school is not None else CENTRAL_TEAM
 
 
 class RoleAssignment(models.Model):

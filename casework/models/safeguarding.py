@@ -39,7 +39,9 @@ class LowLevelConcern(models.Model):
     """Kept apart from disciplinary records to reveal patterns; not cited in references."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="low_level_concern")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     rationale = models.TextField()
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

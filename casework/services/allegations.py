@@ -8,6 +8,7 @@ from casework import permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import RESUME_TO, Allegation, Case, Clause, Status, User
 
+from . import routing
 from .cases import locked_case, note
 
 # Allegations are framed before the hearing invitation goes out; after that, changing them
@@ -70,11 +71,15 @@ def _ensure_clause_of_cited_policy(case: Case, clause: Clause) -> None:
 
 
 def add_allegation(*, case: Case, by: User, clause: Clause, particulars: str) -> Allegation:
+    """Frame an allegation. If it brings a safeguarding or data-protection clause the case
+    had not answered, the case is routed again at once; the returned allegation's
+    ``routing`` says what that did, in words for the person who framed it."""
     with locked_case(case) as case:
         _ensure_may_frame(case, by)
         _ensure_clause_of_cited_policy(case, clause)
         if not particulars.strip():
             raise RuleBroken("Set out the particulars: what is alleged, where and when.")
+        cited_before = routing.clauses_cited(case)
         number = (case.allegations.aggregate(n=Max("number"))["n"] or 0) + 1
         allegation = Allegation.objects.create(
             case=case, number=number, clause=clause, particulars=particulars.strip(), added_by=by
@@ -87,17 +92,22 @@ def add_allegation(*, case: Case, by: User, clause: Clause, particulars: str) ->
             target=allegation,
             details={"clause": clause.code},
         )
+        allegation.routing = routing.recheck_clause_flags(
+            case, by=by, allegation=allegation, cited_before=cited_before
+        )
         return allegation
 
 
 def amend_allegation(
     *, allegation: Allegation, by: User, clause: Clause, particulars: str
 ) -> Allegation:
+    """Amend an allegation; the case's routing is checked again, as for a new one."""
     with locked_case(allegation.case_id) as case:
         _ensure_may_frame(case, by)
         _ensure_clause_of_cited_policy(case, clause)
         if not particulars.strip():
             raise RuleBroken("Set out the particulars: what is alleged, where and when.")
+        cited_before = routing.clauses_cited(case)
         allegation = case.allegations.get(pk=allegation.pk)
         before = allegation.clause.code
         allegation.clause = clause
@@ -110,10 +120,15 @@ def amend_allegation(
             summary=f"Allegation {allegation.number} amended ({before} → {clause.code})",
             target=allegation,
         )
+        allegation.routing = routing.recheck_clause_flags(
+            case, by=by, allegation=allegation, cited_before=cited_before
+        )
         return allegation
 
 
 def remove_allegation(*, allegation: Allegation, by: User, why: str) -> None:
+    """Remove an allegation. The case's flags stay: once a possible safeguarding matter or
+    data breach has been raised, only the DSL's review or the DPO's decision answers it."""
     with locked_case(allegation.case_id) as case:
         _ensure_may_frame(case, by)
         if not why.strip():

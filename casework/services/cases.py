@@ -21,6 +21,12 @@ from casework import audit, deadlines, permissions
 from casework.errors import CaseMoved, NotAllowed
 from casework.models import CLOSED_STATUSES, Case, Status, User
 
+# While a case is with the DSL, the LADO or another external process, it remembers the stage
+# it will go back to (``paused_from``) and why it waits (``hold_reason``).
+WAITING_FOR_SAFEGUARDING = frozenset(
+    {Status.ON_HOLD_EXTERNAL, Status.SAFEGUARDING_REVIEW, Status.LADO_REFERRAL}
+)
+
 
 @contextmanager
 def locked_case(case: Case | int) -> Iterator[Case]:
@@ -56,9 +62,11 @@ def advance(
     source = case.status
     ensure_allowed(case, transition, by=by)
     method(**arguments)
-    if source == Status.ON_HOLD_EXTERNAL:  # resumed or withdrawn: it waits for nothing now
+    if case.status not in WAITING_FOR_SAFEGUARDING:  # back at work, or closed
         case.paused_from = ""
         case.hold_reason = ""
+    if case.status != Status.SAFEGUARDING_REVIEW:
+        case.review_interrupted = ""
     case.stage_entered_at = timezone.now()
     if case.status in CLOSED_STATUSES:
         case.closed_at = case.stage_entered_at

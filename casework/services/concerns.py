@@ -23,13 +23,16 @@ from casework.models import (
     PupilsInvolved,
     ReferenceCounter,
     School,
+    SchoolSource,
     StaffMember,
     User,
+    place_name,
 )
 from casework.policies.figures import figure_of
 from casework.storage import files_removed_on_failure
 
 from .cases import advance, note
+from .data_protection import open_dpo_decision
 from .evidence import attach_evidence
 
 
@@ -38,7 +41,6 @@ class Concern:
     """What a member of staff reports, as they report it."""
 
     subject: StaffMember
-    school: School
     seen_on: datetime.date
     platform: str
     account_kind: str
@@ -51,6 +53,37 @@ class Concern:
     pupil_left_on: datetime.date | None = None
     confidentiality_requested: bool = False
     evidence: list[CheckedFile] = field(default_factory=list)
+    # Empty: the school the person works at (or the trust central team). Another school is
+    # the reporter's explicit choice, which they confirm.
+    school: School | None = None
+    school_confirmed: bool = False
+
+
+class SchoolNotConfirmed(RuleBroken):
+    """The reporter chose a school other than the person's own and has not confirmed it."""
+
+
+def school_of(concern: Concern) -> tuple[School | None, str]:
+    """The case's school, and how it came to be: it follows the person reported, unless the
+    reporter chose and confirmed another school of the trust."""
+    subject = concern.subject
+    own = subject.school
+    chosen = concern.school
+    if chosen is None or (own is not None and chosen.pk == own.pk):
+        return own, SchoolSource.SUBJECT
+    if chosen.trust_id != subject.trust_id:
+        raise RuleBroken(
+            f"{chosen.name} is not a school of the trust. Choose one from the list, or leave "
+            "the school to follow the person."
+        )
+    if not concern.school_confirmed:
+        works = f"works at {own.name}" if own else "works for the trust central team"
+        raise SchoolNotConfirmed(
+            f"{subject.full_name} {works}, but you chose {chosen.name}. The concern would go to "
+            f"{chosen.name}'s safeguarding lead and headteacher instead. Tick the box to "
+            "confirm that is right, or leave the school to follow the person."
+        )
+    return chosen, SchoolSource.REPORTER
 
 
 def next_reference(*, year: int) -> str:
@@ -92,10 +125,8 @@ def _check(concern: Concern, *, reporter: StaffMember, policy: Policy) -> None:
         raise RuleBroken(
             "You cannot raise a concern about yourself. Speak to your line manager or HR."
         )
-    if concern.subject.has_left:
-        raise RuleBroken(
-            f"{concern.subject.full_name} no longer works for the trust. Speak to HR directly."
-        )
+    if concern.subject.trust_id != reporter.trust_id:
+        raise RuleBroken("Choose someone in the trust's workforce.")
     if permissions.is_hr_person(concern.subject) and (
         permissions.first_hr_user(excluding={concern.subject.pk, reporter.pk}) is None
     ):
@@ -190,17 +221,24 @@ def report_concern(
     sent again is refused with ``AlreadyReported``, which names the one received.
     """
     ensure_not_sent_before(concern, reporter=reporter, token=submission_token)
-    policy = Policy.objects.filter(trust_id=concern.school.trust_id, is_current=True).first()
+    # The policy of the trust the person reported works for (a school chosen instead must be
+    # one of that trust's: see _check).
+    policy = Policy.objects.filter(trust_id=concern.subject.trust_id, is_current=True).first()
     if policy is None:
         raise RuleBroken("No policy is loaded, so no concern can be recorded. Tell HR.")
     _check(concern, reporter=reporter, policy=policy)
+    school, school_source = school_of(concern)
     with files_removed_on_failure() as saver:
         raised_at = timezone.now()
         case = Case.objects.create(
             reference=next_reference(year=timezone.localdate(raised_at).year),
             policy=policy,
-            school=concern.school,
+            school=school,
+            school_source=school_source,
             subject=concern.subject,
+            # Resignation or leaving never stops the procedure (KCSIE Part 4): historical
+            # allegations are still investigated, and still go to the LADO.
+            subject_left_on=concern.subject.left_on if concern.subject.has_left else None,
             reporter=reporter,
             raised_at=raised_at,
             stage_entered_at=raised_at,
@@ -231,6 +269,8 @@ def report_concern(
                 "data_protection": case.data_protection,
                 "confidentiality_requested": case.confidentiality_requested,
                 "clauses": [c.code for c in concern.suspected_clauses],
+                "school": place_name(school),
+                "school_source": school_source,
             },
         )
         for checked in concern.evidence:
@@ -243,11 +283,21 @@ def report_concern(
         from workflows import engine
 
         engine.start(case)  # the workflow's first task follows the status set above
+        if case.data_protection:
+            codes = ", ".join(c.code for c in concern.suspected_clauses if c.data_protection)
+            open_dpo_decision(
+                case=case,
+                by=None,
+                aware_at=raised_at,
+                prompted_by=f"Suspected on the report: {codes}",
+            )
         notifications.acknowledge_concern(case)
         return case
 
 
-def hand_to_safeguarding_lead(*, case: Case, by: User | None, why: str) -> None:
+def hand_to_safeguarding_lead(
+    *, case: Case, by: User | None, why: str, details: dict | None = None
+) -> None:
     """Route the case to the school's designated safeguarding lead; the caller syncs tasks."""
     case.safeguarding = True
     case.safeguarding_since = timezone.now()
@@ -257,5 +307,5 @@ def hand_to_safeguarding_lead(*, case: Case, by: User | None, why: str) -> None:
         "route_to_safeguarding",
         by=by,
         why=why,
-        details={"safeguarding_lead": case.safeguarding_lead.full_name},
+        details={**(details or {}), "safeguarding_lead": case.safeguarding_lead.full_name},
     )

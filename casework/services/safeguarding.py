@@ -7,7 +7,7 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-from casework import deadlines
+from casework import deadlines, responsibility
 from casework.errors import RuleBroken
 from casework.models import (
     AFTER_EXTERNAL_DECISION,
@@ -30,7 +30,7 @@ from .cases import (
     take_on_if_unmanaged,
     workflow_sync,
 )
-from .triage import record_dpo_told
+from .routing import awaiting_lado_outcome
 
 
 class SafeguardingDecision(models.TextChoices):
@@ -38,32 +38,75 @@ class SafeguardingDecision(models.TextChoices):
     LOW_LEVEL_CONCERN = "low_level_concern", "Below the harm threshold: log a low-level concern"
     INVESTIGATION = "investigation", "Not for the LADO, but investigate as conduct"
     NOT_SAFEGUARDING = "not_safeguarding", "Not a safeguarding matter: back to HR triage"
+    CONTINUE = "continue", "Not for the LADO: the case goes back to where it was"
 
 
-def review_safeguarding_concern(
-    *, case: Case, by: User, decision: str, reasons: str, dpo_informed: bool = False
-) -> Case:
+# A review that interrupted a later stage (a new allegation citing a safeguarding clause)
+# ends in a referral, or with the case going back to that stage, a low-level concern logged
+# or not: the procedure under way is not started again.
+AFTER_AN_INTERRUPTION = (
+    SafeguardingDecision.REFER_TO_LADO,
+    SafeguardingDecision.LOW_LEVEL_CONCERN,
+    SafeguardingDecision.CONTINUE,
+)
+ON_ARRIVAL = (
+    SafeguardingDecision.REFER_TO_LADO,
+    SafeguardingDecision.LOW_LEVEL_CONCERN,
+    SafeguardingDecision.INVESTIGATION,
+    SafeguardingDecision.NOT_SAFEGUARDING,
+)
+
+
+def safeguarding_decisions(case: Case) -> tuple[SafeguardingDecision, ...]:
+    """The decisions open to the DSL on this case's review."""
+    return AFTER_AN_INTERRUPTION if case.review_interrupted else ON_ARRIVAL
+
+
+def review_safeguarding_concern(*, case: Case, by: User, decision: str, reasons: str) -> Case:
     """The DSL decides whether the harm threshold is met.
 
     KCSIE: the case manager must not interview the subject, the child or witnesses before
-    the LADO is consulted, so a referral puts the internal process on hold.
+    the LADO is consulted, so a referral puts the internal process on hold. A review that
+    interrupted a later stage returns the case there unless it goes to the LADO.
     """
     with locked_case(case) as case:
         ensure_at(case, Status.SAFEGUARDING_REVIEW)
         why = reasons.strip()
         if not why:
             raise RuleBroken("Give your reasons: they are part of the safeguarding record.")
-        if decision != SafeguardingDecision.NOT_SAFEGUARDING:  # back at triage, HR confirms it
-            record_dpo_told(case, confirmed=dpo_informed)
+        if decision not in safeguarding_decisions(case):
+            raise RuleBroken("Choose one of the safeguarding decisions.")
+        interrupted = case.review_interrupted
         if decision == SafeguardingDecision.REFER_TO_LADO:
             LadoReferral.objects.update_or_create(
                 case=case,
                 defaults={
                     "due_on": deadlines.lado_referral_due(case),
                     "harm_threshold_reasons": why,
+                    # A referral of its own, even if the case went to the LADO before.
+                    "referred_on": None,
+                    "lado_reference": "",
+                    "lado_name": "",
+                    "police_involved": False,
+                    "referred_by": None,
+                    "outcome": "",
+                    "outcome_recorded_on": None,
+                    "outcome_notes": "",
                 },
             )
+            if interrupted and interrupted != Status.ON_HOLD_EXTERNAL:
+                case.paused_from = interrupted  # where the case resumes after the LADO
             advance(case, "decide_lado_referral", by=by, why=why)
+        elif interrupted:  # a low-level concern, or not one: back to where the case was
+            if decision == SafeguardingDecision.LOW_LEVEL_CONCERN:
+                _log_low_level_concern(case, by=by, rationale=why)
+            advance(
+                case,
+                "return_from_safeguarding_review",
+                by=by,
+                why=why,
+                to=stage_to_go_back_to(case, interrupted),
+            )
         elif decision == SafeguardingDecision.LOW_LEVEL_CONCERN:
             _log_low_level_concern(case, by=by, rationale=why)
             case.closure_reason = why
@@ -117,15 +160,17 @@ def record_lado_referral(
         referral.police_involved = police_involved
         referral.referred_by = by
         referral.save()
-        case.hold_reason = f"Referred to the LADO (reference {referral.lado_reference})" + (
+        referred = f"Referred to the LADO (reference {referral.lado_reference})" + (
             ", with police involvement" if police_involved else ""
         )
+        # A case already on hold for another external process waits for both.
+        case.hold_reason = f"{case.hold_reason}; {referred}" if case.hold_reason else referred
         late = referred_on > referral.due_on
         advance(
             case,
             "hold_for_lado",
             by=by,
-            why=case.hold_reason,
+            why=referred,
             details={"referred_on": referred_on.isoformat(), "late": late},
         )
         workflow_sync(case, by=by, completes="refer_to_lado")
@@ -150,19 +195,24 @@ def resume_after_hold(
         why = notes.strip()
         if not why:
             raise RuleBroken("Say who allowed the internal process to go on, and when.")
-        if case.paused_from:
-            target = RESUME_TO[case.paused_from]
-        else:
+        if awaiting_lado_outcome(case):
             if lado_outcome not in LadoOutcome.values:
                 raise RuleBroken("Record the LADO's outcome before the case goes on.")
+        else:
+            lado_outcome = ""
+        if case.paused_from:
+            target = stage_to_go_back_to(case, RESUME_TO[case.paused_from])
+        else:
             if next_step not in AFTER_EXTERNAL_DECISION:
                 raise RuleBroken("Choose what happens next.")
             target = next_step
+        if lado_outcome:
             referral = case.lado_referral
             referral.outcome = lado_outcome
             referral.outcome_recorded_on = timezone.localdate()
             referral.outcome_notes = why
             referral.save()
+        if not case.paused_from:
             if target == Status.APPOINTING_INVESTIGATOR:
                 ensure_allegations_framed(case)
             if target == Status.LOW_LEVEL_CONCERN:
@@ -184,6 +234,22 @@ def resume_after_hold(
         )
         workflow_sync(case, by=by, completes="resume_after_hold")
         return case
+
+
+def stage_to_go_back_to(case: Case, stage: str) -> str:
+    """The stage a paused case goes back to, given who has left the trust meanwhile.
+
+    Nobody who has left is given a task: an investigation whose officer has left waits for
+    a new officer to be appointed, and a sign-off whose signer has left goes to whoever
+    signs off now.
+    """
+    officer = case.investigating_officer
+    if stage == Status.INVESTIGATION and officer is not None and not officer.can_sign_in:
+        return Status.APPOINTING_INVESTIGATOR
+    signer = case.signing_authority
+    if stage == Status.AWAITING_SIGN_OFF and signer is not None and not signer.can_sign_in:
+        case.signing_authority = responsibility.choose_signing_authority(case)
+    return stage
 
 
 def pause_case(*, case: Case, by: User, reason: str) -> Case:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
 from casework import permissions
 from casework.errors import RuleBroken
 from casework.models import Case, Status, User
-from casework.workdays import procedure
 
 from .allegations import ensure_allegations_framed
 from .cases import advance, ensure_at, locked_case, take_on_if_unmanaged, workflow_sync
@@ -20,21 +18,6 @@ class TriageDecision(models.TextChoices):
     INFORMAL = "informal", "Informal management advice"
     SAFEGUARDING = "safeguarding", "Safeguarding route: refer to the DSL"
     INVESTIGATION = "investigation", "Formal investigation"
-
-
-def record_dpo_told(case: Case, *, confirmed: bool) -> None:
-    """A possible personal data breach must be with the Data Protection Officer, who decides
-    on reporting to the ICO within 72 hours (setting), before anyone decides what happens
-    to it."""
-    if not case.dpo_confirmation_due:
-        return
-    if not confirmed:
-        raise RuleBroken(
-            "This may be a personal data breach: tell the Data Protection Officer (who "
-            f"decides on reporting to the ICO within {procedure('DPO_DECISION_HOURS')} hours) "
-            "and confirm it here."
-        )
-    case.dpo_informed_at = timezone.now()
 
 
 def acknowledge_concern(*, case: Case, by: User) -> Case:
@@ -52,14 +35,13 @@ def triage_concern(
     by: User,
     decision: str,
     reasons: str,
-    dpo_informed: bool = False,
 ) -> Case:
-    """Record the triage decision. A possible data breach must first be with the DPO."""
+    """Record the triage decision. A possible data breach is with the Data Protection
+    Officer already (see casework.services.data_protection): triage does not wait for it."""
     with locked_case(case) as case:
         ensure_at(case, Status.TRIAGE)
         if not reasons.strip():
             raise RuleBroken("Give the reasons for the triage decision.")
-        record_dpo_told(case, confirmed=dpo_informed)
         take_on_if_unmanaged(case, by=by)
         why = reasons.strip()
         if decision == TriageDecision.NO_CASE_TO_ANSWER:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,13 +22,14 @@ from casework.services import (
     evidence,
     hearings,
     investigation,
+    routing,
     safeguarding,
     suspensions,
 )
 from casework.services.evidence import EVIDENCE_REFUSAL
 from casework.services.hearings import Arrangement, current_hearing
 
-from .base import CaseFormView
+from .base import CaseFormView, ServiceFormView
 
 
 class RegisterView(TemplateView):
@@ -71,7 +73,9 @@ class CaseDetailView(TemplateView):
             case=case,
             next_step=selectors.next_step(case, user=user),
             allegations=case.allegations.select_related("clause"),
-            timeline=selectors.case_timeline(case),
+            timeline=selectors.case_timeline(case, user=user),
+            dpo_decisions=selectors.dpo_decisions_of(user, case),
+            can_correct_school=manage and case.status in routing.SCHOOL_CORRECTABLE,
             evidence=case.evidence.all(),
             meetings=case.meetings.all(),
             statements=case.statements.select_related("witness"),
@@ -106,12 +110,23 @@ class AddAllegationView(CaseFormView):
         return permissions.may_frame_allegations(self.case, self.request.user)
 
     def perform(self, form):
-        allegations.add_allegation(
+        self.framed = allegations.add_allegation(
             case=self.case,
             by=self.request.user,
             clause=form.cleaned_data["clause"],
             particulars=form.cleaned_data["particulars"],
         )
+
+    def get_success_message(self) -> str:
+        """What was done, and what it did to where the case goes (the DSL, the DPO)."""
+        rerouted = self.framed.routing.message
+        return f"{self.success_message} {rerouted}" if rerouted else self.success_message
+
+    def get_success_url(self):
+        # A case gone to the DSL is no longer at the task the person came from.
+        if self.framed.routing.to_safeguarding_lead:
+            return reverse("casework:case", args=[self.case.reference])
+        return super().get_success_url()
 
 
 class AmendAllegationView(AddAllegationView):
@@ -128,7 +143,7 @@ class AmendAllegationView(AddAllegationView):
         return {"clause": allegation.clause_id, "particulars": allegation.particulars}
 
     def perform(self, form):
-        allegations.amend_allegation(
+        self.framed = allegations.amend_allegation(
             allegation=get_object_or_404(self.case.allegations, pk=self.allegation_id),
             by=self.request.user,
             clause=form.cleaned_data["clause"],
@@ -154,6 +169,12 @@ class RemoveAllegationView(AddAllegationView):
             why=form.cleaned_data["reason"],
         )
 
+    def get_success_message(self) -> str:
+        return self.success_message
+
+    def get_success_url(self):
+        return ServiceFormView.get_success_url(self)
+
 
 class ManagerActionView(CaseFormView):
     refusal = "Only an HR case manager free of any conflict in this case may do this."
@@ -172,6 +193,26 @@ class WithdrawView(ManagerActionView):
     def perform(self, form):
         case_admin.withdraw_case(
             case=self.case, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+
+class CorrectSchoolView(ManagerActionView):
+    form_class = forms.SchoolCorrectionForm
+    title = "Correct the case's school"
+    intro = (
+        "A case belongs to the school of the person it is about, or to the trust central "
+        "team. Moving it changes who its safeguarding lead and headteacher are; both the old "
+        "and the new safeguarding lead are told."
+    )
+    submit_label = "Move the case"
+    success_message = "The case's school has been corrected."
+
+    def perform(self, form):
+        routing.correct_school(
+            case=self.case,
+            by=self.request.user,
+            school=form.chosen_school(),
+            reason=form.cleaned_data["reason"],
         )
 
 

@@ -10,7 +10,12 @@ from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.forms import ConcernForm
 from casework.models import Case
-from casework.services.concerns import AlreadyReported, Concern, report_concern
+from casework.services.concerns import (
+    AlreadyReported,
+    Concern,
+    SchoolNotConfirmed,
+    report_concern,
+)
 
 from .base import ServiceFormView
 
@@ -47,6 +52,7 @@ class ReportConcernView(ServiceFormView):
         concern = Concern(
             subject=data["subject"],
             school=data["school"],
+            school_confirmed=data["school_confirmed"],
             seen_on=data["seen_on"],
             platform=data["platform"],
             platform_other=data["platform_other"],
@@ -70,6 +76,9 @@ class ReportConcernView(ServiceFormView):
         except AlreadyReported as repeat:
             self.created = repeat.case
             self.success_message = repeat.message
+        except SchoolNotConfirmed as refusal:
+            form.add_error("school_confirmed", refusal.message)
+            raise
 
     def get_success_url(self):
         return reverse("casework:concern_received", args=[self.created.reference])

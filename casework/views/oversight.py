@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from casework import audit, permissions, selectors
 from casework.forms import DateInput, RegisterFilterForm
+from casework.models import place_name
 
 # What a spreadsheet takes as the start of a formula, including the full-width forms some
 # spreadsheets also accept.
@@ -165,7 +166,7 @@ class RegisterExportView(View):
             [
                 case.reference,
                 case.subject.full_name,
-                case.school.name,
+                place_name(case.school),
                 timezone.localtime(case.raised_at).date().isoformat(),
                 case.get_status_display(),
                 "yes" if case.safeguarding else "no",

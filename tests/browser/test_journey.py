@@ -89,7 +89,6 @@ def test_a_concern_travels_from_report_to_the_headteachers_sign_off(page: Page, 
     expect(page.get_by_text("Respect the privacy of others")).to_be_visible()
     page.get_by_label("Formal investigation").check()
     field(page, "Reasons").fill("The facts need establishing before anything else.")
-    page.get_by_label(re.compile("The Data Protection Officer has been told")).check()
     submit(page, "Record the triage decision")
     expect(page.get_by_test_id("case-status")).to_have_text("Investigation — officer to appoint")
 
@@ -158,3 +157,50 @@ def test_a_concern_travels_from_report_to_the_headteachers_sign_off(page: Page, 
     case.refresh_from_db()
     assert case.status == Status.SIGNED_OFF
     assert case.sign_offs.get().signed_by.full_name == "Helen Carter"
+
+
+def test_a_cross_school_report_reaches_the_subjects_school_and_no_other(page: Page):
+    # A St Bernadette's teacher reports a Holy Family teacher; the school follows the person.
+    browser_sign_in(page, "Tom", "Brennan")
+    page.get_by_role("link", name="Report a concern").first.click()
+    field(page, "Who is the concern about?").select_option(value=pk("Laura", "Bennett"))
+    expect(field(page, "Which school does it concern?")).to_have_value("")
+    field(page, "When was it posted or seen?").fill(
+        (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
+    )
+    field(page, "Platform").select_option(label="Snapchat")
+    page.get_by_label("A personal account").check()
+    field(page, "What did you see?").fill("Snapchat messages to a Year 5 pupil, asking to meet.")
+    page.get_by_role("checkbox", name=re.compile(r"\bDONT-4:")).check()
+    page.get_by_label("A current pupil is involved").check()
+    # Choosing another school is explicit: the page asks the reporter to confirm it.
+    field(page, "Which school does it concern?").select_option(
+        label="St Bernadette's Catholic Primary School"
+    )
+    submit(page, "Send the concern")
+    expect(page.get_by_text("Laura Bennett works at Holy Family").first).to_be_visible()
+    field(page, "Which school does it concern?").select_option(value="")
+    submit(page, "Send the concern")
+    expect(
+        page.get_by_role("heading", name="Thank you: your concern has been received")
+    ).to_be_visible()
+    reference = page.get_by_test_id("reference").inner_text()
+    sign_out(page)
+
+    # Holy Family's DSL has it, in their tasks and on the case page.
+    browser_sign_in(page, "James", "Reilly")
+    open_case(page, reference)
+    expect(page.get_by_test_id("case-school")).to_have_text("Holy Family Catholic Primary School")
+    expect(page.get_by_test_id("case-status")).to_have_text("Safeguarding review")
+    expect(page.get_by_role("link", name="Act on this")).to_be_visible()
+    sign_out(page)
+
+    # St Bernadette's headteacher and DSL are told nothing exists.
+    for first, last in (("Helen", "Carter"), ("David", "Nwosu")):
+        browser_sign_in(page, first, last)
+        response = page.goto(f"/casework/cases/{reference}/")
+        assert response.status == 404
+        sign_out(page)
+    case = Case.objects.get(reference=reference)
+    assert case.school.name == "Holy Family Catholic Primary School"
+    assert case.safeguarding_lead.full_name == "James Reilly"

@@ -148,7 +148,9 @@ class Command(BaseCommand):
         self.seed_subject_access()
         for status, options in DEMO_CASES:
             demo_cases.case_at(status, **options)
-        return len(EARLIER_OUTCOMES) + len(DEMO_CASES)
+        for story in demo_cases.STORIES:  # cross-school, corrected school, DPO, a leaver
+            story()
+        return len(EARLIER_OUTCOMES) + len(DEMO_CASES) + len(demo_cases.STORIES)
 
     def seed_subject_access(self) -> None:
         """Two subject access requests: one answered within its month, one still open."""
@@ -233,5 +235,20 @@ class Command(BaseCommand):
                     school=schools[role_school] if role_school is not None else None,
                     defaults={"deputy": deputy},
                 )
+            people[email] = person
+        for first, last, title, school_index, left_on in demo.LEAVERS:
+            email = demo.email_for(first, last)
+            person, _ = StaffMember.objects.update_or_create(
+                email=email,
+                defaults={
+                    "trust": trust,
+                    "school": schools[school_index],
+                    "first_name": first,
+                    "last_name": last,
+                    "job_title": title,
+                    "started_on": datetime.date(2016, 9, 1),
+                    "left_on": left_on,
+                },
+            )
             people[email] = person
         return people
