@@ -24,8 +24,11 @@ from .models import (
     LadoReferral,
     LowLevelConcern,
     Policy,
+    ReferralDecision,
     RoleAssignment,
+    SafeguardingReview,
     School,
+    Settlement,
     SignOff,
     StaffMember,
     Suspension,
@@ -68,8 +71,8 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "job_title", "school", "kind", "left_on"]
-    list_filter = ["kind", "school"]
+    list_display = ["full_name", "job_title", "school", "kind", "is_teacher", "left_on"]
+    list_filter = ["kind", "is_teacher", "school"]
     search_fields = ["first_name", "last_name", "email"]
     inlines = [RoleAssignmentInline]
     autocomplete_fields = ["user"]
@@ -192,6 +195,9 @@ for model in (
     Appeal,
     LadoReferral,
     LowLevelConcern,
+    SafeguardingReview,
+    ReferralDecision,
+    Settlement,
 ):
     admin.site.register(model, CasePartAdmin)
 

@@ -25,7 +25,7 @@ from .case import (
     Sanction,
     Status,
 )
-from .hearings import Appeal, AppealOutcome, CompanionKind, Hearing, SignOff
+from .hearings import Appeal, AppealOutcome, Attendance, CompanionKind, Hearing, SignOff
 from .investigation import (
     EvidenceFile,
     InvestigationMeeting,
@@ -45,7 +45,14 @@ from .people import (
     User,
 )
 from .policy import Clause, Policy
-from .safeguarding import LadoOutcome, LadoReferral, LowLevelConcern
+from .referrals import ReferralBody, ReferralDecision, Settlement, SettlementKind
+from .safeguarding import (
+    LadoOutcome,
+    LadoReferral,
+    LowLevelConcern,
+    SafeguardingDecision,
+    SafeguardingReview,
+)
 from .suspension import Suspension, SuspensionReview
 
 __all__ = [
@@ -67,6 +74,7 @@ __all__ = [
     "Allegation",
     "Appeal",
     "AppealOutcome",
+    "Attendance",
     "AuditChainHead",
     "AuditEvent",
     "Case",
@@ -90,10 +98,16 @@ __all__ = [
     "PupilsInvolved",
     "Recommendation",
     "ReferenceCounter",
+    "ReferralBody",
+    "ReferralDecision",
     "Role",
     "RoleAssignment",
+    "SafeguardingDecision",
+    "SafeguardingReview",
     "Sanction",
     "School",
+    "Settlement",
+    "SettlementKind",
     "SignOff",
     "StaffMember",
     "Status",
