@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
 from django.utils import timezone
 
-from casework import deadlines
+from casework import deadlines, permissions
 from casework.errors import RuleBroken
 from casework.models import (
     AFTER_EXTERNAL_DECISION,
@@ -16,6 +15,8 @@ from casework.models import (
     LadoOutcome,
     LadoReferral,
     LowLevelConcern,
+    SafeguardingDecision,
+    SafeguardingReview,
     Status,
     User,
 )
@@ -33,13 +34,6 @@ from .cases import (
 from .triage import record_dpo_told
 
 
-class SafeguardingDecision(models.TextChoices):
-    REFER_TO_LADO = "refer_to_lado", "Harm threshold met: refer to the LADO"
-    LOW_LEVEL_CONCERN = "low_level_concern", "Below the harm threshold: log a low-level concern"
-    INVESTIGATION = "investigation", "Not for the LADO, but investigate as conduct"
-    NOT_SAFEGUARDING = "not_safeguarding", "Not a safeguarding matter: back to HR triage"
-
-
 def review_safeguarding_concern(
     *, case: Case, by: User, decision: str, reasons: str, dpo_informed: bool = False
 ) -> Case:
@@ -53,6 +47,8 @@ def review_safeguarding_concern(
         why = reasons.strip()
         if not why:
             raise RuleBroken("Give your reasons: they are part of the safeguarding record.")
+        if decision not in SafeguardingDecision.values:
+            raise RuleBroken("Choose one of the safeguarding decisions.")
         if decision != SafeguardingDecision.NOT_SAFEGUARDING:  # back at triage, HR confirms it
             record_dpo_told(case, confirmed=dpo_informed)
         if decision == SafeguardingDecision.REFER_TO_LADO:
@@ -73,8 +69,10 @@ def review_safeguarding_concern(
             advance(case, "open_investigation", by=by, why=why)
         elif decision == SafeguardingDecision.NOT_SAFEGUARDING:
             advance(case, "return_to_triage", by=by, why=why)
-        else:
-            raise RuleBroken("Choose one of the safeguarding decisions.")
+        # Whoever decided the harm threshold will not chair the hearing or the appeal.
+        SafeguardingReview.objects.create(
+            case=case, decision=decision, reasons=why, decided_by=permissions.person_of(by)
+        )
         workflow_sync(case, by=by, completes="safeguarding_review")
         return case
 
