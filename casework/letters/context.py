@@ -13,7 +13,8 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from casework.errors import RuleBroken
-from casework.models import Allegation, Case, Letter, StaffMember
+from casework.models import Allegation, Case, Hearing, Letter, StaffMember
+from casework.vocabulary import hearing_name
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ def common_context(
         "school": case.school,
         "recipient": case.subject,
         "volunteer": case.subject.is_volunteer,
+        # "disciplinary hearing", or for a volunteer "meeting about the volunteering arrangement"
+        "hearing_name": hearing_name(case, Hearing.Kind.DISCIPLINARY, yours=True),
+        "appeal_hearing_name": hearing_name(case, Hearing.Kind.APPEAL, yours=True),
+        "hearing_word": "meeting" if case.subject.is_volunteer else "hearing",
         "author": author,
         "contact": contact_for(case, author),
         "policy": case.policy,
