@@ -7,15 +7,20 @@ from django.utils import timezone
 
 from casework.models import (
     Appeal,
+    Attendance,
     AuditEvent,
     Case,
     Hearing,
+    ReferralDecision,
     Role,
     RoleAssignment,
     School,
+    Settlement,
+    SignOff,
     StaffMember,
     User,
 )
+from casework.services import referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +33,12 @@ def test_three_schools_and_about_thirty_staff_including_volunteers():
 
 def test_every_school_role_is_held_at_every_school_by_someone_who_can_sign_in():
     for school in School.objects.all():
-        for role in (Role.HEADTEACHER, Role.SAFEGUARDING_LEAD, Role.INVESTIGATING_OFFICER):
+        for role in (
+            Role.HEADTEACHER,
+            Role.SAFEGUARDING_LEAD,
+            Role.INVESTIGATING_OFFICER,
+            Role.CHAIR_OF_GOVERNORS,
+        ):
             holders = RoleAssignment.objects.filter(
                 role=role, school=school, person__user__isnull=False
             )
@@ -73,3 +83,22 @@ def test_the_demo_cases_happened_in_an_order_the_procedure_allows():
         hearing = appeal.case.hearings.current(Hearing.Kind.APPEAL)
         assert hearing.starts_at < appeal.decided_at <= now, appeal.case.reference
     assert Appeal.objects.exclude(decided_at=None).exists()
+
+
+def test_the_demo_shows_referrals_a_settlement_attendance_and_the_chair_of_governors():
+    call_command("seed_demo", force=True, verbosity=0)
+    made = ReferralDecision.objects.filter(made=True)
+    assert {d.body for d in made} == {"dbs", "tra"}
+    assert ReferralDecision.objects.filter(made=False).exclude(reasons="").exists()
+    assert Settlement.objects.exists()
+    # A hearing postponed for the person it is about, then held in their absence.
+    in_absence = Hearing.objects.filter(
+        subject_attendance=Attendance.DID_NOT_ATTEND, postponed_for_subject=True
+    )
+    assert in_absence.exists()
+    assert Hearing.objects.filter(subject_attendance=Attendance.ATTENDED).exists()
+    assert SignOff.objects.filter(role_title="Chair of governors").exists()
+    assert Case.objects.filter(subject__kind=StaffMember.Kind.VOLUNTEER).count() >= 3
+    # No demo case is left needing a referral decision it could not close without.
+    for case in Case.objects.closed():
+        assert referrals.outstanding_questions(case) == [], case.reference

@@ -103,7 +103,8 @@ class Command(BaseCommand):
             return 0
         for status, options in DEMO_CASES:
             demo_cases.case_at(status, **options)
-        return len(DEMO_CASES)
+        # Referrals, a settlement, a hearing held in absence, the chair of governors acting.
+        return len(DEMO_CASES) + len(demo_cases.stories())
 
     def seed_people(self) -> dict[str, StaffMember]:
         trust = Trust.objects.get()
@@ -143,6 +144,7 @@ class Command(BaseCommand):
                     "last_name": last,
                     "job_title": title,
                     "kind": StaffMember.Kind.VOLUNTEER if volunteer else StaffMember.Kind.EMPLOYEE,
+                    "is_teacher": not volunteer and demo.teaches(title),
                     "started_on": datetime.date(2019, 9, 1),
                     "user": user,
                 },
