@@ -219,6 +219,8 @@ def _decision(case: Case) -> dict:
         f"reasons_{allegation.pk}": "Admitted at the hearing.",
         "sanction": "first_written_warning",
         "reasons": "A clear breach of the policy.",
+        "subject_attendance": "attended",
+        "companion_attended": "yes",
     }
 
 

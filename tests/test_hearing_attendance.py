@@ -233,12 +233,13 @@ def test_only_hr_moves_an_appeal_hearing():
     case = case_at(Status.APPEAL_HEARING)
     plan = arrangement(case, ("Anne-Marie", "Byrne"))
     with pytest.raises(NotAllowed):
-        appeals.reschedule_appeal_hearing(
+        hearings.reschedule_hearing(
             case=case,
             by=person("Michael", "Okafor").user,
             arrangement=plan,
-            reason="x",
+            reason="The appellant asked for another date.",
             postponed_for_companion=False,
+            kind=Hearing.Kind.APPEAL,
         )
 
 

@@ -71,9 +71,9 @@ def refused(case: Case, match: str, action) -> None:
     assert footprint(case) == before
 
 
-def harm_case_decided(sanction: str, **concern) -> Case:
-    """A concern about contact with a pupil, investigated (upheld) and decided at a hearing,
-    signed off and issued."""
+def harm_case_signed_off(sanction: str, **concern) -> Case:
+    """A concern about contact with a pupil, investigated (upheld), decided at a hearing and
+    signed off."""
     case = walk(
         [
             demo_cases.dsl_sends_for_investigation,
@@ -85,7 +85,12 @@ def harm_case_decided(sanction: str, **concern) -> Case:
         hearing_held=True,
         **{**SAFEGUARDING, **concern},
     )
-    return issue(approve(decide(case, sanction)))
+    return approve(decide(case, sanction))
+
+
+def harm_case_decided(sanction: str, **concern) -> Case:
+    """As ``harm_case_signed_off``, with the outcome issued."""
+    return issue(harm_case_signed_off(sanction, **concern))
 
 
 def ordinary_case_decided(sanction: str, **concern) -> Case:
@@ -444,18 +449,7 @@ def test_the_dismissal_letter_says_what_was_decided_about_each_referral(own_medi
 def test_a_letter_issued_before_the_decision_says_it_is_still_to_be_made(own_media):
     from tests.test_letters import Read
 
-    case = walk(
-        [
-            demo_cases.dsl_sends_for_investigation,
-            demo_cases.appoint,
-            demo_cases.report,
-            demo_cases.refer_to_hearing,
-            demo_cases.schedule,
-        ],
-        hearing_held=True,
-        **{**SAFEGUARDING, **NETWORK_MANAGER},
-    )
-    case = approve(decide(case, Sanction.SUMMARY_DISMISSAL))
+    case = harm_case_signed_off(Sanction.SUMMARY_DISMISSAL, **NETWORK_MANAGER)
     read = Read(demo_letters.issue(case, "summary_dismissal"))
     assert (
         "The trust must decide whether to refer this matter to the Disclosure and Barring "

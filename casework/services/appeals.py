@@ -29,7 +29,6 @@ from .hearings import (
     check_notice,
     current_hearing,
     ensure_hearing_held,
-    reschedule_hearing,
     store_attendance,
 )
 from .outcomes import warning_expiry
@@ -84,27 +83,6 @@ def schedule_appeal_hearing(*, case: Case, by: User, arrangement: Arrangement) -
         )
         workflow_sync(case, by=by, completes="arrange_appeal")
         return hearing
-
-
-def reschedule_appeal_hearing(
-    *,
-    case: Case,
-    by: User,
-    arrangement: Arrangement,
-    reason: str,
-    postponed_for_companion: bool,
-    postponed_for_subject: bool = False,
-) -> Hearing:
-    """Move the appeal hearing, on the same rules as the hearing (see reschedule_hearing)."""
-    return reschedule_hearing(
-        case=case,
-        by=by,
-        arrangement=arrangement,
-        reason=reason,
-        postponed_for_companion=postponed_for_companion,
-        postponed_for_subject=postponed_for_subject,
-        kind=Hearing.Kind.APPEAL,
-    )
 
 
 def decide_appeal(

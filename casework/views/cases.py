@@ -17,7 +17,6 @@ from casework.evidence import check_upload
 from casework.models import FORMAL_STATUSES, Hearing, Status
 from casework.services import (
     allegations,
-    appeals,
     case_admin,
     evidence,
     hearings,
@@ -397,16 +396,6 @@ class RescheduleHearingView(ManagerActionView):
 
 class RescheduleAppealView(RescheduleHearingView):
     kind = Hearing.Kind.APPEAL
-
-    def perform(self, form):
-        appeals.reschedule_appeal_hearing(
-            case=self.case,
-            by=self.request.user,
-            arrangement=arrangement_from(form),
-            reason=form.cleaned_data["reason"],
-            postponed_for_companion=form.cleaned_data["postponed_for_companion"],
-            postponed_for_subject=form.cleaned_data["postponed_for_subject"],
-        )
 
 
 class ReplaceInvestigatorView(ManagerActionView):
