@@ -25,8 +25,11 @@ from .models import (
     LadoReferral,
     LowLevelConcern,
     Policy,
+    ReferralDecision,
     RoleAssignment,
+    SafeguardingReview,
     School,
+    Settlement,
     SignOff,
     StaffMember,
     Suspension,
@@ -69,8 +72,8 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "job_title", "school", "kind", "left_on"]
-    list_filter = ["kind", "school"]
+    list_display = ["full_name", "job_title", "school", "kind", "is_teacher", "left_on"]
+    list_filter = ["kind", "is_teacher", "school"]
     search_fields = ["first_name", "last_name", "email"]
     inlines = [RoleAssignmentInline]
     autocomplete_fields = ["user"]
@@ -194,6 +197,9 @@ for model in (
     LadoReferral,
     LowLevelConcern,
     DpoDecision,
+    SafeguardingReview,
+    ReferralDecision,
+    Settlement,
 ):
     admin.site.register(model, CasePartAdmin)
 

@@ -56,6 +56,7 @@ PEOPLE = [
     ("Mark", "Hughes", "School Business Manager", 0, False, []),
     ("Liam", "Murphy", "Year 4 Teacher", 0, False, []),
     ("Patricia", "Doyle", "Reading Volunteer", 0, True, []),
+    ("Margaret", "Ellis", "Chair of Governors", 0, True, [(Role.CHAIR_OF_GOVERNORS, 0, False)]),
     # St Thomas More
     ("Michael", "Okafor", "Headteacher", 1, False, [(Role.HEADTEACHER, 1, False)]),
     (
@@ -74,6 +75,7 @@ PEOPLE = [
     ("Ben", "Taylor", "Teacher of Mathematics", 1, False, []),
     ("Chris", "Evans", "Network Manager", 1, False, []),
     ("Joan", "Fitzgerald", "Chaplaincy Volunteer", 1, True, []),
+    ("Robert", "Kavanagh", "Chair of Governors", 1, True, [(Role.CHAIR_OF_GOVERNORS, 1, False)]),
     # Holy Family
     ("Anne-Marie", "Byrne", "Headteacher", 2, False, [(Role.HEADTEACHER, 2, False)]),
     (
@@ -89,6 +91,7 @@ PEOPLE = [
     ("Sam", "Adeyemi", "Teaching Assistant", 2, False, []),
     ("Kate", "Morris", "Office Manager", 2, False, []),
     ("Frank", "Gallagher", "Parent Volunteer", 2, True, []),
+    ("Theresa", "Quigley", "Chair of Governors", 2, True, [(Role.CHAIR_OF_GOVERNORS, 2, False)]),
 ]
 
 # People who have left the trust (first, last, job title, school index, left on): a concern
@@ -104,3 +107,8 @@ ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
 def email_for(first: str, last: str) -> str:
     local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
     return f"{local}@{EMAIL_DOMAIN}"
+
+
+def teaches(job_title: str) -> bool:
+    """Whether a demo job is a teaching post (for the Teaching Regulation Agency's rules)."""
+    return "teacher" in job_title.lower() or job_title.startswith(("Head of", "SENCo"))

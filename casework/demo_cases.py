@@ -15,7 +15,7 @@ import time_machine
 from django.utils import timezone
 
 from . import demo
-from .models import Case, Clause, Sanction, School, StaffMember, Status
+from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status
 from .services import (
     allegations,
     appeals,
@@ -25,6 +25,7 @@ from .services import (
     hearings,
     investigation,
     outcomes,
+    referrals,
     routing,
     safeguarding,
     signoff,
@@ -116,7 +117,7 @@ def arrangement(case: Case, chair: tuple[str, str], **extra) -> hearings.Arrange
         notice_given_on=timezone.localdate(),
         companion_kind="union",
         companion_name="Jo Marsh (NEU)",
-        dismissal_possible=True,
+        dismissal_possible=not case.subject.is_volunteer,  # a volunteer is not employed
         **extra,
     )
 
@@ -214,8 +215,13 @@ def schedule(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
+ATTENDED = hearings.WhoAttended(subject=Attendance.ATTENDED, companion_attended=True)
+
+
 @decides_after_hearing
-def decide(case: Case, sanction: str | None = None) -> Case:
+def decide(
+    case: Case, sanction: str | None = None, attendance: hearings.WhoAttended = ATTENDED
+) -> Case:
     sanction = sanction or (
         Sanction.VOLUNTEER_GUIDANCE if case.subject.is_volunteer else Sanction.FIRST_WRITTEN_WARNING
     )
@@ -224,7 +230,8 @@ def decide(case: Case, sanction: str | None = None) -> Case:
         by=case.hearing_chair.user,
         findings={a.pk: ("upheld", "The evidence is clear.") for a in case.allegations.all()},
         sanction=sanction,
-        reasons="A breach of the policy, admitted, with no previous warnings.",
+        reasons="A breach of the policy, admitted, with nothing of the kind before.",
+        attendance=attendance,
     )
 
 
@@ -239,6 +246,7 @@ def decided_as(sanction: str, finding: str = "upheld") -> Step:
             findings={a.pk: (finding, "As the evidence showed.") for a in case.allegations.all()},
             sanction=sanction,
             reasons="Decided on the evidence heard.",
+            attendance=ATTENDED,
         )
 
     return decide_as
@@ -288,6 +296,7 @@ def decide_appeal(case: Case, outcome: str = "sanction_reduced") -> Case:
         outcome=outcome,
         reasons="Mitigation was not given enough weight.",
         new_sanction=lighter if outcome == "sanction_reduced" else "",
+        attendance=ATTENDED,
     )
 
 
@@ -314,6 +323,30 @@ def lado_referral_made(case: Case) -> Case:
         lado_reference="LADO/2026/117",
         lado_name="Ashbury LADO service",
         police_involved=False,
+    )
+
+
+def dsl_sends_for_investigation(case: Case) -> Case:
+    """The DSL frames the allegation and finds it below the harm threshold, but for
+    investigation as conduct."""
+    frame_allegation(case, case.suspected_clauses.first().code)
+    return safeguarding.review_safeguarding_concern(
+        case=case,
+        by=case.safeguarding_lead.user,
+        decision="investigation",
+        reasons="Messages through a gaming platform; below the harm threshold.",
+    )
+
+
+def lado_substantiated(case: Case) -> Case:
+    """The LADO found the allegation substantiated; HR resumes with an investigation."""
+    frame_allegation(case, case.suspected_clauses.first().code)
+    return safeguarding.resume_after_hold(
+        case=case,
+        by=hr(),
+        notes="The LADO confirmed by e-mail that the internal process may go on.",
+        next_step=Status.APPOINTING_INVESTIGATOR,
+        lado_outcome="substantiated",
     )
 
 
@@ -588,3 +621,133 @@ STORIES = [
     dpo_decision_overdue,
     concern_about_a_leaver,
 ]
+
+
+# --- Demonstration stories: referrals, settlements, attendance and the chair of governors ----
+
+
+def _referral(body: str, *, made: bool, reference: str = "", reasons: str = "") -> Step:
+    def record(case: Case) -> Case:
+        referrals.record_referral_decision(
+            case=case,
+            by=hr(),
+            body=body,
+            made=made,
+            made_on=timezone.localdate() if made else None,
+            reference=reference,
+            reasons=reasons,
+        )
+        return case
+
+    return record
+
+
+def resigns(case: Case) -> Case:
+    return case_admin.record_resignation(
+        case=case, by=hr(), resigned_on=timezone.localdate(), notes="Resigned by letter."
+    )
+
+
+def settles(case: Case) -> Case:
+    referrals.record_settlement(
+        case=case,
+        by=hr(),
+        kind="settlement_agreement",
+        agreed_on=timezone.localdate(),
+        leaves_on=timezone.localdate() + datetime.timedelta(days=28),
+        terms="Leaves at the end of the month; an agreed reference states the facts only.",
+        referral_unaffected=True,
+    )
+    return case
+
+
+@arranges_hearing
+def postponed_for_them(case: Case) -> Case:
+    hearings.reschedule_hearing(
+        case=case,
+        by=hr(),
+        arrangement=arrangement(case, CHAIR),
+        reason="They asked for another date: a hospital appointment that day.",
+        postponed_for_companion=False,
+        postponed_for_subject=True,
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+@decides_after_hearing
+def decided_in_absence(case: Case) -> Case:
+    return decide(
+        case,
+        Sanction.FIRST_WRITTEN_WARNING,
+        attendance=hearings.WhoAttended(
+            subject=Attendance.DID_NOT_ATTEND,
+            companion_attended=False,
+            notes="No word from them or their representative; two calls and an e-mail that "
+            "morning went unanswered.",
+        ),
+    )
+
+
+@decides_after_hearing
+def summarily_dismissed(case: Case) -> Case:
+    return decide(case, Sanction.SUMMARY_DISMISSAL)
+
+
+_FROM_THE_LADO = [dsl_refers, lado_referral_made, lado_substantiated, appoint, report]
+
+
+def stories() -> list[Case]:
+    """The demo's cases for the rules a single stage cannot show (see README.md)."""
+    return [
+        # Dismissed after the LADO substantiated a concern about contact with a pupil: the
+        # DBS and the TRA referrals are made before the outcome goes out.
+        walk(
+            [
+                *_FROM_THE_LADO,
+                refer_to_hearing,
+                schedule,
+                summarily_dismissed,
+                approve,
+                _referral("dbs", made=True, reference="DBS/2026/00417"),
+                _referral("tra", made=True, reference="TRA/2026/0093"),
+                issue,
+            ],
+            subject=("Liam", "Murphy"),
+            reporter=("Grace", "O'Neill"),
+            **SAFEGUARDING,
+        ),
+        # A teacher resigns mid-investigation and leaves under a settlement agreement; the
+        # case goes on, and the TRA question is answered (no referral, with reasons).
+        walk(
+            [
+                acknowledge,
+                triage_to_investigation,
+                appoint,
+                resigns,
+                settles,
+                _referral(
+                    "tra",
+                    made=False,
+                    reasons="The allegation, even if upheld, would not have led to dismissal "
+                    "for serious misconduct.",
+                ),
+            ],
+            subject=("Fiona", "MacLeod"),
+            reporter=("Ben", "Taylor"),
+            clauses=("DO-2",),
+        ),
+        # Postponed once at their request; they did not come to the rearranged hearing, which
+        # went ahead in their absence.
+        walk(
+            [*_TO_HEARING, schedule, postponed_for_them, decided_in_absence, approve, issue],
+            subject=("Laura", "Bennett"),
+            reporter=("Kate", "Morris"),
+            clauses=("DONT-1",),
+        ),
+        # About a headteacher: the chair of governors signs the outcome off in their place.
+        walk(
+            [*_TO_HEARING, schedule, decide, approve, issue],
+            subject=("Helen", "Carter"),
+            reporter=("Aisha", "Khan"),
+        ),
+    ]

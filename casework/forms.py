@@ -16,6 +16,7 @@ from .models import (
     STAND_IN_EMAIL_DOMAIN,
     AccountKind,
     AppealOutcome,
+    Attendance,
     Clause,
     CompanionKind,
     Finding,
@@ -23,15 +24,18 @@ from .models import (
     Platform,
     PupilsInvolved,
     Recommendation,
+    ReferralBody,
     RequestChannel,
     Role,
     RoleAssignment,
     School,
+    SettlementKind,
     StaffMember,
     Status,
 )
 from .permissions import conflicted_ids
-from .responsibility import chair_exclusions
+from .responsibility import chair_candidates
+from .vocabulary import appeal_outcome_choices, recommendation_label, with_hearing_named
 from .workdays import procedure_text
 
 
@@ -318,11 +322,59 @@ class SuspensionForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        if case.subject.is_volunteer:
+            self.fields["reasons"].help_text = "A suspension is a neutral act, not a finding."
         self.fields["welfare_contact"].queryset = (
             StaffMember.objects.exclude(pk=case.subject_id)
             .exclude(left_on__lte=timezone.localdate())
             .select_related("school")
         )
+
+
+class ReferralDecisionForm(forms.Form):
+    body = forms.ChoiceField(choices=(), widget=forms.RadioSelect, label="Referral to")
+    made = forms.TypedChoiceField(
+        choices=[("yes", "A referral was made"), ("no", "No referral was made")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Decision",
+    )
+    made_on = forms.DateField(required=False, widget=DateInput, label="Referred on")
+    reference = forms.CharField(
+        required=False, max_length=100, label="Reference", help_text="The one the body gave."
+    )
+    reasons = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        label="Reasons",
+        help_text="Why no referral was made (required then); otherwise any notes.",
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from .services.referrals import bodies_for
+
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = [(b, ReferralBody(b).label) for b in bodies_for(case)]
+
+
+class SettlementForm(forms.Form):
+    kind = forms.ChoiceField(choices=SettlementKind.choices, widget=forms.RadioSelect)
+    agreed_on = forms.DateField(widget=DateInput, label="Agreed on")
+    leaves_on = forms.DateField(widget=DateInput, label="Leaves on")
+    terms = reasons_field("What was agreed, in outline")
+    referral_unaffected = forms.BooleanField(
+        required=False,
+        label="Nothing in the agreement prevents or discourages a referral to the DBS or the TRA",
+        help_text="A settlement never prevents a referral: the referral questions still stand.",
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case.subject.is_volunteer:
+            self.fields["kind"].choices = [
+                (SettlementKind.AGREED_DEPARTURE, SettlementKind.AGREED_DEPARTURE.label)
+            ]
 
 
 class SuspensionReviewForm(forms.Form):
@@ -421,11 +473,12 @@ class ArrangementForm(forms.Form):
 
     def __init__(self, *args, case, appeal: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = people_with_roles(
-            [Role.HEADTEACHER, Role.TRUST_EXECUTIVE], case=case
-        ).exclude(pk__in=chair_exclusions(case, appeal=appeal))
+        # Exactly the people the services accept as chair (casework.responsibility).
+        self.fields["chair"].queryset = StaffMember.objects.filter(
+            pk__in=[p.pk for p in chair_candidates(case, appeal=appeal)]
+        ).select_related("school")
         self.fields["chair"].label = "Appeal chair" if appeal else "Chair"
-        if appeal:
+        if appeal or case.subject.is_volunteer:
             del self.fields["dismissal_possible"]
         if not self.is_bound:
             self.initial.setdefault("notice_given_on", timezone.localdate())
@@ -446,6 +499,19 @@ class RescheduleForm(ArrangementForm):
             "day{COMPANION_POSTPONEMENT_WORKING_DAYS:s} of the original one."
         ),
     )
+    postponed_for_subject = forms.BooleanField(
+        required=False,
+        label="Postponed because they cannot attend, or did not attend",
+        help_text=(
+            "Counts towards the postponements after which it may go ahead in their absence. "
+            "The new date needs the usual notice."
+        ),
+    )
+
+    def __init__(self, *args, case, appeal: bool = False, **kwargs):
+        super().__init__(*args, case=case, appeal=appeal, **kwargs)
+        if case.subject.is_volunteer:
+            self.fields["reason"].label = "Why the meeting is moving"
 
 
 # --- Task forms ---------------------------------------------------------------------------
@@ -591,20 +657,71 @@ class InvestigationReportForm(FindingsMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_finding_fields(case, label="Finding")
+        self.fields["recommendation"].choices = [
+            (value, recommendation_label(case, value)) for value in Recommendation.values
+        ]
 
 
 class ReportDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=(), widget=forms.RadioSelect)
     reasons = reasons_field()
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         from .services.investigation import ReportDecision
 
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = ReportDecision.choices
+        self.fields["decision"].choices = with_hearing_named(case, ReportDecision.choices)
 
 
-class HearingDecisionForm(FindingsMixin, forms.Form):
+class AttendanceMixin:
+    """Who came to the hearing: the person it is about and, if one was named, their
+    companion. Left out when a returned decision is reconsidered (recorded the first time)."""
+
+    def add_attendance_fields(self, case, *, kind: str) -> None:
+        from .services.hearings import current_hearing
+        from .vocabulary import hearing_name
+
+        self.hearing = current_hearing(case, kind)
+        if self.hearing is None or self.hearing.subject_attendance:
+            return
+        name = hearing_name(case, kind)
+        self.fields["subject_attendance"] = forms.ChoiceField(
+            choices=Attendance.choices,
+            widget=forms.RadioSelect,
+            label=f"Did {case.subject.full_name} attend the {name}?",
+            help_text=(
+                "It may go ahead without them only once it has been postponed as the procedure "
+                "allows, or if they said they would not attend."
+            ),
+        )
+        if self.hearing.companion_kind != CompanionKind.NONE:
+            self.fields["companion_attended"] = forms.TypedChoiceField(
+                choices=[("yes", "Yes"), ("no", "No")],
+                coerce=lambda value: value == "yes",
+                widget=forms.RadioSelect,
+                label=f"Did their companion, {self.hearing.companion_name}, attend?",
+            )
+        self.fields["attendance_notes"] = forms.CharField(
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=5000,
+            label="If they did not attend, what happened",
+            help_text="When they said they would not attend, or how the trust tried to reach them.",
+        )
+
+    def attendance(self):
+        from .services.hearings import WhoAttended
+
+        if "subject_attendance" not in self.fields:
+            return None
+        return WhoAttended(
+            subject=self.cleaned_data["subject_attendance"],
+            companion_attended=self.cleaned_data.get("companion_attended"),
+            notes=self.cleaned_data.get("attendance_notes", ""),
+        )
+
+
+class HearingDecisionForm(AttendanceMixin, FindingsMixin, forms.Form):
     sanction = forms.ChoiceField(choices=(), label="Outcome")
     reasons = reasons_field("Reasons for the outcome")
 
@@ -612,6 +729,7 @@ class HearingDecisionForm(FindingsMixin, forms.Form):
         from .services.hearings import allowed_sanctions
 
         super().__init__(*args, **kwargs)
+        self.add_attendance_fields(case, kind="disciplinary")
         self.add_finding_fields(case, label="Finding")
         self.fields["sanction"].choices = [(s.value, s.label) for s in allowed_sanctions(case)]
         self.order_fields([*self.fields.keys() - {"sanction", "reasons"}, "sanction", "reasons"])
@@ -655,7 +773,7 @@ class AppealWindowForm(forms.Form):
         return data
 
 
-class AppealDecisionForm(forms.Form):
+class AppealDecisionForm(AttendanceMixin, forms.Form):
     outcome = forms.ChoiceField(choices=AppealOutcome.choices, widget=forms.RadioSelect)
     new_sanction = forms.ChoiceField(
         choices=(),
@@ -669,9 +787,14 @@ class AppealDecisionForm(forms.Form):
         from .services.hearings import allowed_sanctions
 
         super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = appeal_outcome_choices(case)
         self.fields["new_sanction"].choices = [("", "—")] + [
             (s.value, s.label) for s in allowed_sanctions(case)
         ]
+        if case.subject.is_volunteer:
+            self.fields["new_sanction"].label = "Lighter outcome"
+            self.fields["new_sanction"].help_text = "Only if the outcome is made lighter."
+        self.add_attendance_fields(case, kind="appeal")
 
 
 class RegisterFilterForm(forms.Form):

@@ -312,7 +312,7 @@ def next_step(case: Case, *, user: User | None = None) -> NextStep | None:
         task_url = task_path(task)
     due = case.action_due_on
     return NextStep(
-        title=task.flow_task.task_title,
+        title=task.flow_task.title_for(case),
         who=who,
         due_on=due,
         overdue=bool(due and due < timezone.localdate()),

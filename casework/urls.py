@@ -51,6 +51,9 @@ urlpatterns = [
         name="lift_suspension",
     ),
     path(f"{case}hearing/move/", cases.RescheduleHearingView.as_view(), name="reschedule_hearing"),
+    path(f"{case}appeal/move/", cases.RescheduleAppealView.as_view(), name="reschedule_appeal"),
+    path(f"{case}referrals/", cases.RecordReferralView.as_view(), name="record_referral"),
+    path(f"{case}settlement/", cases.RecordSettlementView.as_view(), name="record_settlement"),
     path(
         f"{case}investigation/officer/",
         cases.ReplaceInvestigatorView.as_view(),

@@ -327,6 +327,9 @@ CASEWORK_PROCEDURE = {
     "COMPANION_POSTPONEMENT_WORKING_DAYS": env_int(
         "CASEWORK_COMPANION_POSTPONEMENT_WORKING_DAYS", 5
     ),
+    # A hearing goes ahead without the person it is about only after this many postponements
+    # (or when they said they would not attend).
+    "HEARING_POSTPONEMENTS_ALLOWED": env_int("CASEWORK_HEARING_POSTPONEMENTS_ALLOWED", 1),
     "APPEAL_WORKING_DAYS": env_int("CASEWORK_APPEAL_WORKING_DAYS", 10),
     "FIRST_WARNING_LIVE_MONTHS": env_int("CASEWORK_FIRST_WARNING_LIVE_MONTHS", 6),
     "FINAL_WARNING_LIVE_MONTHS": env_int("CASEWORK_FINAL_WARNING_LIVE_MONTHS", 12),

@@ -299,6 +299,9 @@ RULES: dict[str, Rule] = {
         lambda s: {"reference": s.main.reference, "suspension": s.suspension.pk}, only=HR
     ),
     "casework:reschedule_hearing": case_rule(only=HR),
+    "casework:reschedule_appeal": case_rule(only=HR),
+    "casework:record_referral": case_rule(only=HR),
+    "casework:record_settlement": case_rule(only=HR),
     "casework:replace_investigator": case_rule(only=HR),
     # Letters: read by whoever may see the case; prepared, issued and delivered by HR
     "casework:letters": case_rule(),

@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.demo_cases import arrangement, case_at, hr, person, raise_concern
+from casework.demo_cases import ATTENDED, arrangement, case_at, hr, person, raise_concern
 from casework.errors import CaseMoved, CaseworkError, RuleBroken
 from casework.models import Case, Hearing, ReferenceCounter, Status
 from casework.services import case_admin, hearings
@@ -164,6 +164,7 @@ def test_a_withdrawal_and_a_decision_at_once_agree_whichever_comes_first():
         outcomes = at_once(
             lambda case=case: case_admin.withdraw_case(case=case, by=hr(), reason="Withdrawn."),
             lambda case=case, chair=chair, allegation=allegation: hearings.record_decision(
+                attendance=ATTENDED,
                 case=case,
                 by=chair,
                 findings={allegation.pk: ("upheld", "Admitted.")},
@@ -218,6 +219,8 @@ def _decision(case: Case) -> dict:
         f"reasons_{allegation.pk}": "Admitted at the hearing.",
         "sanction": "first_written_warning",
         "reasons": "A clear breach of the policy.",
+        "subject_attendance": "attended",
+        "companion_attended": "yes",
     }
 
 

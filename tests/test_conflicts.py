@@ -12,19 +12,25 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import notifications, selectors
+from casework import notifications, responsibility, selectors
 from casework.demo_cases import (
     SAFEGUARDING,
     arrangement,
     case_at,
     clause,
     decide,
+    frame_allegation,
     hr,
     person,
     raise_concern,
+    refer_to_hearing,
+    walk,
 )
+from casework.demo_cases import appoint as demo_appoint
+from casework.demo_cases import report as demo_report
 from casework.errors import NotAllowed, RuleBroken
-from casework.models import AuditEvent, Case, Role, RoleAssignment, Status
+from casework.forms import ArrangementForm
+from casework.models import AuditEvent, Case, Role, RoleAssignment, StaffMember, Status
 from casework.services import (
     allegations,
     appeals,
@@ -32,7 +38,9 @@ from casework.services import (
     hearings,
     investigation,
     outcomes,
+    safeguarding,
     signoff,
+    suspensions,
     triage,
 )
 from workflows import engine
@@ -282,7 +290,7 @@ def test_the_investigating_officer_cannot_chair_the_appeal(hold_hearing):
 # --- The headteacher's sign-off -------------------------------------------------------------
 
 
-def test_a_headteacher_who_is_the_subject_hands_sign_off_to_the_trust_executive(sign_in):
+def test_a_headteacher_who_is_the_subject_hands_sign_off_to_the_chair_of_governors(sign_in):
     case = case_at(
         Status.HEARING_SCHEDULED,
         hearing_held=True,
@@ -290,18 +298,39 @@ def test_a_headteacher_who_is_the_subject_hands_sign_off_to_the_trust_executive(
         reporter=("Aisha", "Khan"),
     )
     case = decide(case)
-    # Catherine Walsh chaired, so the other trust executive signs off.
-    assert case.signing_authority == person("Peter", "Quinn")
-    assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
-    case = signoff.sign_off_outcome(case=case, by=person("Peter", "Quinn").user, approve=True)
-    assert case.sign_offs.get().role_title == "Trust executive"
+    from tests.test_lifecycle_http import do_task
+
+    # KCSIE Part 4: the chair of governors takes the headteacher's part.
+    assert case.signing_authority == person("Margaret", "Ellis")
+    assert task_owner(case, "sign_off") == person("Margaret", "Ellis").user
+    with pytest.raises(NotAllowed):  # the trust executive does not step in over them
+        signoff.sign_off_outcome(case=case, by=person("Peter", "Quinn").user, approve=True)
+    governor = sign_in("Margaret", "Ellis")
+    assert governor.get(reverse("casework:case", args=[case.reference])).status_code == 200
+    case = do_task(governor, case, "sign_off", {"approve": "yes"})
+    assert case.status == Status.SIGNED_OFF
+    assert case.sign_offs.get().role_title == "Chair of governors"
     assert (
         sign_in("Helen", "Carter").get(reverse("casework:case", args=[case.reference])).status_code
         == 404
     )
 
 
-def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_trust_executive(hold_hearing):
+def test_when_the_chair_of_governors_is_too_close_too_the_trust_executive_signs_off():
+    case = case_at(
+        Status.HEARING_SCHEDULED,
+        hearing_held=True,
+        subject=("Helen", "Carter"),
+        reporter=("Margaret", "Ellis"),
+    )
+    case = decide(case)
+    # Catherine Walsh chaired, so the other trust executive signs off.
+    assert case.signing_authority == person("Peter", "Quinn")
+    case = signoff.sign_off_outcome(case=case, by=person("Peter", "Quinn").user, approve=True)
+    assert case.sign_offs.get().role_title == "Trust executive"
+
+
+def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_chair_of_governors(hold_hearing):
     case = case_at(Status.INVESTIGATION)
     statement_from(case, ("Michael", "Okafor"))
     case = fresh(case)
@@ -316,8 +345,8 @@ def test_a_headteacher_who_is_a_witness_hands_sign_off_to_the_trust_executive(ho
     schedule(case, ("Catherine", "Walsh"))()
     hold_hearing(case)
     case = decide(fresh(case))
-    assert case.signing_authority == person("Peter", "Quinn")
-    assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
+    assert case.signing_authority == person("Robert", "Kavanagh")
+    assert task_owner(case, "sign_off") == person("Robert", "Kavanagh").user
     with pytest.raises(NotAllowed):
         signoff.sign_off_outcome(case=case, by=person("Michael", "Okafor").user, approve=True)
     assert fresh(case).status == Status.AWAITING_SIGN_OFF
@@ -328,14 +357,18 @@ def test_a_headteacher_who_chaired_the_hearing_does_not_sign_off_their_own_decis
     schedule(case, ("Michael", "Okafor"))()
     hold_hearing(case)
     case = decide(fresh(case))
-    assert case.signing_authority == person("Peter", "Quinn")
-    assert task_owner(case, "sign_off") == person("Peter", "Quinn").user
+    assert case.signing_authority == person("Robert", "Kavanagh")
+    assert task_owner(case, "sign_off") == person("Robert", "Kavanagh").user
 
 
 def test_a_chair_who_would_leave_nobody_to_sign_off_is_refused(hold_hearing):
-    # The headteacher is the subject and Peter Quinn investigated: Catherine Walsh must sign
-    # off, so someone else must chair.
-    case = case_at(Status.APPOINTING_INVESTIGATOR, subject=("Michael", "Okafor"))
+    # The headteacher is the subject, the chair of governors raised the concern and Peter
+    # Quinn investigated: Catherine Walsh must sign off, so someone else must chair.
+    case = case_at(
+        Status.APPOINTING_INVESTIGATOR,
+        subject=("Michael", "Okafor"),
+        reporter=("Robert", "Kavanagh"),
+    )
     appoint(case, ("Peter", "Quinn"))()
     case = fresh(case)
     investigation.submit_investigation_report(
@@ -395,9 +428,28 @@ def test_a_concern_about_the_headteacher_goes_to_the_dsl_and_never_to_the_head()
     assert case not in selectors.cases_visible_to(person("Helen", "Carter").user)
 
 
-def test_when_everyone_at_the_school_is_too_close_the_trust_executive_reviews():
+def test_when_the_dsls_and_the_headteacher_are_too_close_the_chair_of_governors_reviews():
     RoleAssignment.objects.filter(
         role=Role.SAFEGUARDING_LEAD, school__name__startswith="St Bernadette"
+    ).exclude(person=person("David", "Nwosu")).delete()
+    case = _safeguarding_concern(subject=("David", "Nwosu"), reporter=("Helen", "Carter"))
+    assert case.safeguarding_lead == person("Margaret", "Ellis")
+    assert task_owner(case, "safeguarding_review") == person("Margaret", "Ellis").user
+
+
+def test_a_concern_about_the_headteacher_and_the_dsls_goes_to_the_chair_of_governors():
+    RoleAssignment.objects.filter(
+        role=Role.SAFEGUARDING_LEAD, school__name__startswith="St Bernadette"
+    ).exclude(person=person("David", "Nwosu")).delete()
+    case = _safeguarding_concern(subject=("Helen", "Carter"), reporter=("David", "Nwosu"))
+    assert case.safeguarding_lead == person("Margaret", "Ellis")
+    assert case not in selectors.cases_visible_to(person("Helen", "Carter").user)
+
+
+def test_when_everyone_at_the_school_is_too_close_the_trust_executive_reviews():
+    RoleAssignment.objects.filter(
+        role__in=[Role.SAFEGUARDING_LEAD, Role.CHAIR_OF_GOVERNORS],
+        school__name__startswith="St Bernadette",
     ).exclude(person=person("David", "Nwosu")).delete()
     case = _safeguarding_concern(subject=("David", "Nwosu"), reporter=("Helen", "Carter"))
     assert case.safeguarding_lead == person("Peter", "Quinn")
@@ -512,3 +564,180 @@ def test_a_concern_reported_by_hr_goes_to_the_other_hr_managers_only(
     assert [m.to for m in told] == [["marcus.obi@stclare.example"]]
     with pytest.raises(NotAllowed):
         triage.acknowledge_concern(case=case, by=person("Hannah", "Reid").user)
+
+
+# --- Who formed a view of the case before the hearing ---------------------------------------
+
+
+def _holds(name: tuple[str, str], role: Role) -> None:
+    """Give a demo person an extra trust-wide role, as a small trust might."""
+    RoleAssignment.objects.create(person=person(*name), role=role)
+
+
+def _safeguarding_case_to_hearing(**concern) -> Case:
+    """A safeguarding concern the DSL sends for investigation (the harm threshold not met),
+    investigated and referred to a hearing."""
+
+    def dsl_sends_for_investigation(case: Case) -> Case:
+        frame_allegation(case, "DONT-4")
+        return safeguarding.review_safeguarding_concern(
+            case=case,
+            by=case.safeguarding_lead.user,
+            decision="investigation",
+            reasons="Contact through a gaming platform; below the harm threshold.",
+        )
+
+    return walk(
+        [dsl_sends_for_investigation, demo_appoint, demo_report, refer_to_hearing],
+        **{**SAFEGUARDING, **concern},
+    )
+
+
+def _to_appeal(case: Case, hold_hearing, chair=("Catherine", "Walsh")) -> Case:
+    schedule(case, chair)()
+    hold_hearing(case)
+    case = decide(fresh(case))
+    signoff.sign_off_outcome(case=case, by=case.signing_authority.user, approve=True)
+    outcomes.issue_outcome(case=case, by=hr())
+    appeals.lodge_appeal(case=case, by=hr(), lodged_on=TODAY(), grounds="Too harsh.")
+    return fresh(case)
+
+
+def test_whoever_decided_the_harm_threshold_chairs_neither_the_hearing_nor_the_appeal(
+    hold_hearing,
+):
+    _holds(("James", "Reilly"), Role.TRUST_EXECUTIVE)  # the DSL also sits on the executive
+    case = _safeguarding_case_to_hearing(subject=("Sam", "Adeyemi"), reporter=("Laura", "Bennett"))
+    assert case.safeguarding_reviews.get().decided_by == person("James", "Reilly")
+    refused(
+        case,
+        "James Reilly is already the safeguarding lead who decided the harm threshold in this "
+        "case; the hearing chair must come to the case fresh",
+        schedule(case, ("James", "Reilly")),
+    )
+    case = _to_appeal(case, hold_hearing)
+    refused(
+        case,
+        "James Reilly is already the safeguarding lead who decided the harm threshold in this "
+        "case; the appeal chair must come to the case fresh",
+        schedule_appeal(case, ("James", "Reilly")),
+    )
+    schedule_appeal(case, ("Michael", "Okafor"))()
+    assert fresh(case).appeal_chair == person("Michael", "Okafor")
+
+
+def test_whoever_suspended_the_subject_chairs_neither_the_hearing_nor_the_appeal(hold_hearing):
+    _holds(("Catherine", "Walsh"), Role.HR_CASE_MANAGER)  # the CEO also acts for HR
+    case = case_at(Status.INVESTIGATION)
+    suspensions.suspend(
+        case=case,
+        by=person("Catherine", "Walsh").user,
+        started_on=TODAY(),
+        reasons="To protect the investigation.",
+        alternatives_considered="A change of duties would not keep the investigation apart.",
+        welfare_contact=person("Ben", "Taylor"),
+    )
+    case = demo_report(fresh(case))
+    case = refer_to_hearing(case)
+    refused(
+        case,
+        "Catherine Walsh is already the person who suspended the subject in this case; the "
+        "hearing chair must come to the case fresh",
+        schedule(case, ("Catherine", "Walsh")),
+    )
+    case = _to_appeal(case, hold_hearing, chair=("Anne-Marie", "Byrne"))
+    refused(
+        case,
+        "Catherine Walsh is already the person who suspended the subject in this case; the "
+        "appeal chair must come to the case fresh",
+        schedule_appeal(case, ("Catherine", "Walsh")),
+    )
+
+
+def test_the_chair_form_does_not_offer_whoever_decided_the_threshold_or_suspended(sign_in):
+    from tests.test_lifecycle_http import arrangement_form, task_form
+
+    _holds(("James", "Reilly"), Role.TRUST_EXECUTIVE)
+    _holds(("Catherine", "Walsh"), Role.HR_CASE_MANAGER)
+    case = _safeguarding_case_to_hearing(subject=("Sam", "Adeyemi"), reporter=("Laura", "Bennett"))
+    suspensions.suspend(
+        case=case,
+        by=person("Catherine", "Walsh").user,
+        started_on=TODAY(),
+        reasons="To protect the pupils.",
+        alternatives_considered="No role away from pupils exists at the school.",
+        welfare_contact=person("Kate", "Morris"),
+    )
+    hannah = sign_in("Hannah", "Reid")
+    url = task_form(hannah, case, "arrange_hearing")
+    chairs = hannah.get(url).context["form"].fields["chair"].queryset
+    assert person("James", "Reilly") not in chairs
+    assert person("Catherine", "Walsh") not in chairs
+    assert person("Peter", "Quinn") in chairs
+    for too_close in (("James", "Reilly"), ("Catherine", "Walsh")):
+        before = footprint(case)
+        page = hannah.post(url, arrangement_form(case, too_close))
+        assert page.status_code == 200
+        assert "Select a valid choice" in page.content.decode()
+        assert footprint(case) == before
+
+
+# --- The chair of governors ------------------------------------------------------------------
+
+
+def test_a_chair_of_governors_may_chair_a_hearing_at_their_own_school_only():
+    case = case_at(Status.HEARING_TO_ARRANGE)  # at St Thomas More
+    refused(
+        case,
+        "Margaret Ellis cannot chair a hearing: a hearing is chaired by a headteacher, the "
+        "school's chair of governors or a trust executive",
+        schedule(case, ("Margaret", "Ellis")),
+    )
+    schedule(case, ("Robert", "Kavanagh"))()
+    assert fresh(case).hearing_chair == person("Robert", "Kavanagh")
+
+
+# --- The form offers exactly whom the service accepts ----------------------------------------
+
+
+def _offered_and_accepted(case: Case, *, appeal: bool) -> tuple[set[int], set[int]]:
+    form = ArrangementForm(case=fresh(case), appeal=appeal)
+    offered = set(form.fields["chair"].queryset.values_list("pk", flat=True))
+    check = responsibility.ensure_may_chair_appeal if appeal else responsibility.ensure_may_chair
+    accepted = set()
+    for candidate in StaffMember.objects.select_related("user"):
+        try:
+            check(fresh(case), candidate)
+        except RuleBroken:
+            continue
+        accepted.add(candidate.pk)
+    return offered, accepted
+
+
+def test_the_chair_form_offers_exactly_the_people_the_service_accepts(hold_hearing):
+    _holds(("James", "Reilly"), Role.TRUST_EXECUTIVE)
+    _holds(("Catherine", "Walsh"), Role.HR_CASE_MANAGER)
+    ordinary = case_at(Status.HEARING_TO_ARRANGE)
+    about_the_head = case_at(
+        Status.HEARING_TO_ARRANGE, subject=("Michael", "Okafor"), reporter=("Robert", "Kavanagh")
+    )
+    safeguarding_case = _safeguarding_case_to_hearing(
+        subject=("Sam", "Adeyemi"), reporter=("Laura", "Bennett")
+    )
+    suspensions.suspend(
+        case=safeguarding_case,
+        by=person("Catherine", "Walsh").user,
+        started_on=TODAY(),
+        reasons="To protect the pupils.",
+        alternatives_considered="No role away from pupils exists at the school.",
+        welfare_contact=person("Kate", "Morris"),
+    )
+    for case in (ordinary, about_the_head, safeguarding_case):
+        offered, accepted = _offered_and_accepted(case, appeal=False)
+        assert offered == accepted, case
+        assert offered
+    appeal = _to_appeal(safeguarding_case, hold_hearing, chair=("Peter", "Quinn"))
+    offered, accepted = _offered_and_accepted(appeal, appeal=True)
+    assert offered == accepted
+    assert person("James", "Reilly").pk not in offered
+    assert person("Peter", "Quinn").pk not in offered  # he heard the case

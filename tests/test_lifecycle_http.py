@@ -145,8 +145,13 @@ def arrangement_form(case: Case, chair, *, day=None, **changes) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+# The chair's record that the employee and their companion attended.
+ATTENDED_FORM = {"subject_attendance": "attended", "companion_attended": "yes"}
+
+
 def findings_form(case: Case, finding: str = "upheld") -> dict:
-    data = {}
+    """Each allegation's finding and reasons, and (for a hearing's decision) who attended."""
+    data = dict(ATTENDED_FORM)
     for allegation in case.allegations.all():
         data[f"finding_{allegation.pk}"] = finding
         data[f"reasons_{allegation.pk}"] = "The screenshots and the admission."
@@ -507,7 +512,12 @@ def test_an_appeal_lodged_arranged_and_decided_over_http(
         sign_in("Anne-Marie", "Byrne"),
         case,
         "decide_appeal",
-        {"outcome": outcome, "new_sanction": new_sanction, "reasons": "Grounds considered."},
+        {
+            "outcome": outcome,
+            "new_sanction": new_sanction,
+            "reasons": "Grounds considered.",
+            **ATTENDED_FORM,
+        },
     )
     assert case.status == Status.APPEAL_DECIDED and case.sanction == final
     assert list(engine.open_tasks(case)) == []
@@ -524,6 +534,7 @@ def test_an_appeal_cannot_increase_the_sanction(sign_in):
             "outcome": "sanction_reduced",
             "new_sanction": Sanction.FINAL_WRITTEN_WARNING,
             "reasons": "Harsher.",
+            **ATTENDED_FORM,
         },
     )
     assert page.status_code == 200

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from casework import audit, selectors
 from casework.demo_cases import (
+    ATTENDED,
     SAFEGUARDING,
     approve,
     arrangement,
@@ -947,6 +948,7 @@ def test_an_employment_sanction_is_refused_for_a_volunteer_and_the_reverse():
             RuleBroken,
             "Choose an outcome for a volunteer",
             lambda s=sanction: hearings.record_decision(
+                attendance=ATTENDED,
                 case=volunteer_case,
                 by=chair,
                 findings=_findings(volunteer_case),
@@ -961,6 +963,7 @@ def test_an_employment_sanction_is_refused_for_a_volunteer_and_the_reverse():
             RuleBroken,
             "Choose one of the sanctions",
             lambda s=sanction: hearings.record_decision(
+                attendance=ATTENDED,
                 case=employee_case,
                 by=chair,
                 findings=_findings(employee_case),
@@ -980,7 +983,12 @@ def test_the_decision_needs_a_finding_with_reasons_for_every_allegation():
             RuleBroken,
             "Each allegation needs a finding",
             lambda f=findings: hearings.record_decision(
-                case=case, by=chair, findings=f, sanction="management_advice", reasons="Breach."
+                attendance=ATTENDED,
+                case=case,
+                by=chair,
+                findings=f,
+                sanction="management_advice",
+                reasons="Breach.",
             ),
         )
 
@@ -1013,6 +1021,7 @@ def test_every_allegation_of_a_case_must_have_its_finding(hold_hearing):
         RuleBroken,
         r"allegation 2 \(DONT-8\) has none",
         lambda: hearings.record_decision(
+            attendance=ATTENDED,
             case=case,
             by=chair,
             findings={first.pk: ("upheld", "Admitted.")},
@@ -1021,6 +1030,7 @@ def test_every_allegation_of_a_case_must_have_its_finding(hold_hearing):
         ),
     )
     case = hearings.record_decision(
+        attendance=ATTENDED,
         case=case,
         by=chair,
         findings={first.pk: ("upheld", "Admitted."), second.pk: ("not_upheld", "No evidence.")},
@@ -1039,6 +1049,7 @@ def test_nothing_upheld_means_no_action():
         RuleBroken,
         "only outcome can be no action",
         lambda: hearings.record_decision(
+            attendance=ATTENDED,
             case=case,
             by=chair,
             findings=_findings(case, "not_upheld"),
@@ -1047,6 +1058,7 @@ def test_nothing_upheld_means_no_action():
         ),
     )
     case = hearings.record_decision(
+        attendance=ATTENDED,
         case=case,
         by=chair,
         findings=_findings(case, "not_upheld"),
@@ -1069,7 +1081,12 @@ def test_dismissal_only_when_the_invitation_warned_of_it(hold_hearing):
             RuleBroken,
             "did not warn that dismissal was possible",
             lambda s=sanction: hearings.record_decision(
-                case=case, by=chair, findings=_findings(case), sanction=s, reasons="Gross."
+                attendance=ATTENDED,
+                case=case,
+                by=chair,
+                findings=_findings(case),
+                sanction=s,
+                reasons="Gross.",
             ),
         )
 
@@ -1082,6 +1099,7 @@ def test_only_the_chair_records_the_decision():
             NotAllowed,
             "not the person",
             lambda outsider=outsider: hearings.record_decision(
+                attendance=ATTENDED,
                 case=case,
                 by=outsider,
                 findings=_findings(case),
@@ -1101,6 +1119,7 @@ def test_the_decision_waits_until_the_hearing_has_been_held(hold_hearing):
         f"arranged for {timezone.localtime(hearing_day):%A %-d %B %Y at %H:%M}. Its decision "
         "can be recorded once it has been held",
         lambda: hearings.record_decision(
+            attendance=ATTENDED,
             case=case,
             by=chair,
             findings=_findings(case),
@@ -1114,12 +1133,22 @@ def test_the_decision_waits_until_the_hearing_has_been_held(hold_hearing):
         NotAllowed,
         "not the person",
         lambda: hearings.record_decision(
-            case=case, by=hr(), findings=_findings(case), sanction="no_action", reasons="x"
+            attendance=ATTENDED,
+            case=case,
+            by=hr(),
+            findings=_findings(case),
+            sanction="no_action",
+            reasons="x",
         ),
     )
     hold_hearing(case)
     case = hearings.record_decision(
-        case=case, by=chair, findings=_findings(case), sanction="no_action", reasons="Not proven."
+        attendance=ATTENDED,
+        case=case,
+        by=chair,
+        findings=_findings(case),
+        sanction="no_action",
+        reasons="Not proven.",
     )
     assert in_step(case).status == Status.AWAITING_SIGN_OFF
 
@@ -1131,10 +1160,14 @@ def test_the_appeal_decision_waits_until_the_appeal_hearing_has_been_held(hold_h
         case,
         RuleBroken,
         "appeal hearing is arranged for .* once it has been held",
-        lambda: appeals.decide_appeal(case=case, by=chair, outcome="upheld", reasons="Fair."),
+        lambda: appeals.decide_appeal(
+            attendance=ATTENDED, case=case, by=chair, outcome="upheld", reasons="Fair."
+        ),
     )
     hold_hearing(case, Hearing.Kind.APPEAL)
-    case = appeals.decide_appeal(case=case, by=chair, outcome="upheld", reasons="Fair.")
+    case = appeals.decide_appeal(
+        attendance=ATTENDED, case=case, by=chair, outcome="upheld", reasons="Fair."
+    )
     assert in_step(case).status == Status.APPEAL_DECIDED
 
 
@@ -1243,6 +1276,7 @@ def test_appeal_outcomes_are_final(outcome, new_sanction, final, hold_hearing):
 
     hold_hearing(case, Hearing.Kind.APPEAL)
     case = appeals.decide_appeal(
+        attendance=ATTENDED,
         case=case,
         by=case.appeal_chair.user,
         outcome=outcome,
@@ -1270,14 +1304,21 @@ def test_an_appeal_never_increases_the_sanction():
             RuleBroken,
             "must be lighter than first written warning",
             lambda s=heavier: appeals.decide_appeal(
-                case=case, by=chair, outcome="sanction_reduced", reasons="x", new_sanction=s
+                attendance=ATTENDED,
+                case=case,
+                by=chair,
+                outcome="sanction_reduced",
+                reasons="x",
+                new_sanction=s,
             ),
         )
     refused(
         case,
         RuleBroken,
         "Choose the appeal outcome",
-        lambda: appeals.decide_appeal(case=case, by=chair, outcome="increased", reasons="x"),
+        lambda: appeals.decide_appeal(
+            attendance=ATTENDED, case=case, by=chair, outcome="increased", reasons="x"
+        ),
     )
 
 
@@ -1289,6 +1330,7 @@ def test_a_volunteers_appeal_reduces_to_a_volunteer_outcome():
         RuleBroken,
         "Choose the reduced sanction",
         lambda: appeals.decide_appeal(
+            attendance=ATTENDED,
             case=case,
             by=case.appeal_chair.user,
             outcome="sanction_reduced",
@@ -1297,7 +1339,11 @@ def test_a_volunteers_appeal_reduces_to_a_volunteer_outcome():
         ),
     )
     case = appeals.decide_appeal(
-        case=case, by=case.appeal_chair.user, outcome="revoked", reasons="Mitigation."
+        attendance=ATTENDED,
+        case=case,
+        by=case.appeal_chair.user,
+        outcome="revoked",
+        reasons="Mitigation.",
     )
     assert fresh(case).sanction == Sanction.VOLUNTEER_NO_ACTION
 
@@ -1741,7 +1787,12 @@ STEPS_BY_STAGE = {
         case=case, by=by, arrangement=arrangement(case, ("Catherine", "Walsh"))
     ),
     Status.HEARING_SCHEDULED: lambda case, by: hearings.record_decision(
-        case=case, by=by, findings=_findings(case), sanction="no_action", reasons="x"
+        attendance=ATTENDED,
+        case=case,
+        by=by,
+        findings=_findings(case),
+        sanction="no_action",
+        reasons="x",
     ),
     Status.AWAITING_SIGN_OFF: lambda case, by: signoff.sign_off_outcome(
         case=case, by=by, approve=True
@@ -1754,7 +1805,7 @@ STEPS_BY_STAGE = {
         case=case, by=by, arrangement=arrangement(case, ("Anne-Marie", "Byrne"))
     ),
     Status.APPEAL_HEARING: lambda case, by: appeals.decide_appeal(
-        case=case, by=by, outcome="upheld", reasons="x"
+        attendance=ATTENDED, case=case, by=by, outcome="upheld", reasons="x"
     ),
 }
 

@@ -14,13 +14,26 @@ from casework.demo_cases import case_at, hr, person
 from casework.evidence import check_upload
 from casework.models import AuditEvent, Case, EvidenceFile, LadoOutcome, Sanction, Status
 from casework.services import evidence as evidence_service
-from casework.services import safeguarding
+from casework.services import referrals, safeguarding
 
 pytestmark = pytest.mark.django_db
 
 
 def stored(root) -> list:
     return [path for path in root.rglob("*") if path.is_file()]
+
+
+def no_referral_needed(case: Case) -> Case:
+    """HR answers any referral question the outcome raises (a teacher dismissed, say)."""
+    for question in referrals.outstanding_questions(case):
+        referrals.record_referral_decision(
+            case=case,
+            by=demo_cases.hr(),
+            body=question.body,
+            made=False,
+            reasons="Not serious misconduct, and nothing about the safety of children.",
+        )
+    return case
 
 
 def closed_with(sanction: str) -> Case:
@@ -30,6 +43,7 @@ def closed_with(sanction: str) -> Case:
         lambda c: demo_cases.decide(c, sanction),
         demo_cases.approve,
         demo_cases.issue,
+        no_referral_needed,
         demo_cases.close_after_window,
     ):
         step(Case.objects.get(pk=case.pk))

@@ -7,17 +7,22 @@ from django.utils import timezone
 
 from casework.models import (
     Appeal,
+    Attendance,
     AuditEvent,
     Case,
     DpoDecision,
     Hearing,
+    ReferralDecision,
     Role,
     RoleAssignment,
     School,
     SchoolSource,
+    Settlement,
+    SignOff,
     StaffMember,
     User,
 )
+from casework.services import referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +35,12 @@ def test_three_schools_and_about_thirty_staff_including_volunteers():
 
 def test_every_school_role_is_held_at_every_school_by_someone_who_can_sign_in():
     for school in School.objects.all():
-        for role in (Role.HEADTEACHER, Role.SAFEGUARDING_LEAD, Role.INVESTIGATING_OFFICER):
+        for role in (
+            Role.HEADTEACHER,
+            Role.SAFEGUARDING_LEAD,
+            Role.INVESTIGATING_OFFICER,
+            Role.CHAIR_OF_GOVERNORS,
+        ):
             holders = RoleAssignment.objects.filter(
                 role=role, school=school, person__user__isnull=False
             )
@@ -100,6 +110,8 @@ def test_the_demo_shows_subject_access_requests_and_earlier_outcomes():
     for case in earlier:  # closed in their own year, through the whole procedure
         assert case.closed_at.year == case.outcome_issued_on.year < today.year
         assert case.hearings.current(Hearing.Kind.DISCIPLINARY).starts_at < case.decided_at
+
+
 def test_the_demo_shows_each_routing_record_on_a_case():
     """A cross-school report, a school HR corrected, DPO decisions outstanding (one overdue)
     and made, and a concern about someone who has left."""
@@ -121,3 +133,22 @@ def test_the_demo_shows_each_routing_record_on_a_case():
     assert outstanding.filter(due_at__lt=timezone.now()).exists()  # overdue
     leaver = cases.get(subject_left_on__isnull=False)
     assert leaver.subject.has_left and leaver.is_open
+
+
+def test_the_demo_shows_referrals_a_settlement_attendance_and_the_chair_of_governors():
+    call_command("seed_demo", force=True, verbosity=0)
+    made = ReferralDecision.objects.filter(made=True)
+    assert {d.body for d in made} == {"dbs", "tra"}
+    assert ReferralDecision.objects.filter(made=False).exclude(reasons="").exists()
+    assert Settlement.objects.exists()
+    # A hearing postponed for the person it is about, then held in their absence.
+    in_absence = Hearing.objects.filter(
+        subject_attendance=Attendance.DID_NOT_ATTEND, postponed_for_subject=True
+    )
+    assert in_absence.exists()
+    assert Hearing.objects.filter(subject_attendance=Attendance.ATTENDED).exists()
+    assert SignOff.objects.filter(role_title="Chair of governors").exists()
+    assert Case.objects.filter(subject__kind=StaffMember.Kind.VOLUNTEER).count() >= 3
+    # No demo case is left needing a referral decision it could not close without.
+    for case in Case.objects.closed():
+        assert referrals.outstanding_questions(case) == [], case.reference

@@ -65,6 +65,7 @@ from casework.services import (
     hearings,
     investigation,
     outcomes,
+    referrals,
     safeguarding,
     signoff,
     suspensions,
@@ -158,13 +159,13 @@ NEXT = {
     S.AWAITING_SIGN_OFF: ["sign_off"],
     S.RETURNED_TO_CHAIR: ["decide_hearing"],
     S.SIGNED_OFF: ["issue"],
-    S.OUTCOME_ISSUED: ["lodge_appeal", "close_after_window"],
+    S.OUTCOME_ISSUED: ["lodge_appeal", "close_after_window", "record_referral"],
     S.APPEAL_LODGED: ["schedule_appeal"],
-    S.APPEAL_HEARING: ["decide_appeal"],
+    S.APPEAL_HEARING: ["decide_appeal", "record_referral"],
 }
 ACTIONS = sorted(
     {name for names in NEXT.values() for name in names}
-    | {"amend_allegation", "pause", "withdraw", "suspend"}
+    | {"amend_allegation", "pause", "withdraw", "suspend", "record_referral"}
 )
 TRANSITIONS = set(ACTIONS) - {
     "add_allegation",
@@ -172,7 +173,22 @@ TRANSITIONS = set(ACTIONS) - {
     "replace_officer",
     "statement",
     "suspend",
+    "record_referral",
 }
+CLOSED = set(S) - OPEN
+# LADO outcomes after which harm to a child is not established.
+NO_HARM = {"false", "malicious", "unfounded", "unsubstantiated"}
+REMOVED = DISMISSAL | {Sanction.VOLUNTEERING_ENDED}
+# Who attended a hearing, as the chair may record it: (the subject, their companion, notes).
+ATTENDANCE = [
+    ("attended", True, ""),
+    ("attended", False, ""),
+    ("said_would_not", False, "Said by e-mail they would not come."),
+    ("did_not_attend", False, "No reply to calls."),
+    ("did_not_attend", False, ""),
+    ("attended", None, ""),
+    ("late", True, ""),
+]
 
 SCENARIOS = {
     "a teacher": dict(subject=("Daniel", "Shaw"), reporter=("Priya", "Patel"), clauses=("DONT-3",)),
@@ -261,6 +277,15 @@ class Model:
     dismissal_warned: bool = False
     sanction: str = ""
     suspended: bool = False
+    teacher: bool = False
+    lado: bool = False  # the harm threshold was met: referred to the LADO
+    lado_outcome: str = ""
+    referrals_answered: set[str] = field(default_factory=set)
+    companion_named: bool = False
+    appeal_companion_named: bool = False
+    postponements: int = 0
+    threshold_deciders: set[int] = field(default_factory=set)
+    suspenders: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -306,6 +331,7 @@ class CaseLifecycles(RuleBasedStateMachine):
     io_ids: set[int]
     chair_ids: set[int]
     heads_by_school: dict[int, set[int]]
+    governors_by_school: dict[int, set[int]]
     executive_ids: set[int]
 
     def __init__(self):
@@ -421,6 +447,7 @@ class CaseLifecycles(RuleBasedStateMachine):
                 volunteer=subject.is_volunteer,
                 data_protection=case.data_protection,
                 raised_on=self.clock.today(),
+                teacher=subject.is_teacher,
             )
         )
         expected = S.SAFEGUARDING_REVIEW if "child" in scenario else S.RECEIVED
@@ -435,6 +462,12 @@ class CaseLifecycles(RuleBasedStateMachine):
         expected = getattr(self, f"_expect_{action}")(model, case, person, inputs)
         if expected.allowed and not self._hr_may_take_the_next_step(model, case, expected.to):
             expected = REFUSED
+        if (
+            expected.allowed
+            and expected.to in CLOSED
+            and self._referrals_outstanding(model, action, inputs)
+        ):
+            expected = REFUSED  # no case closes before its referral questions are answered
         before = database_state()
         last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         refusal = None
@@ -476,6 +509,8 @@ class CaseLifecycles(RuleBasedStateMachine):
         elif action == "pause":
             model.paused_from = previous
         elif action in ("resume", "withdraw"):
+            if action == "resume" and not model.paused_from:  # back from the LADO
+                model.lado_outcome = inputs["lado_outcome"]
             model.paused_from = ""
         elif action in ("appoint", "replace_officer"):
             model.officer = inputs["officer"].pk
@@ -485,6 +520,11 @@ class CaseLifecycles(RuleBasedStateMachine):
             model.chair = inputs["chair"].pk
             model.hearing_day = inputs["day"]
             model.dismissal_warned = inputs["dismissal_possible"]
+            model.companion_named = inputs["companion_kind"] != "none"
+            if action == "reschedule_hearing" and (
+                inputs["postponed_for_companion"] or inputs["postponed_for_subject"]
+            ):
+                model.postponements += 1
         elif action == "decide_hearing":
             model.sanction = inputs["sanction"]
         elif action == "sign_off":
@@ -492,10 +532,17 @@ class CaseLifecycles(RuleBasedStateMachine):
         elif action == "schedule_appeal":
             model.appeal_chair = inputs["chair"].pk
             model.appeal_hearing_day = inputs["day"]
+            model.appeal_companion_named = inputs["companion_kind"] != "none"
         elif action == "decide_appeal":
             model.sanction = self._appeal_result(model, inputs)
         elif action == "suspend":
             model.suspended = True
+            model.suspenders.add(person.pk)
+        elif action == "safeguarding_review":
+            model.threshold_deciders.add(person.pk)
+            model.lado = model.lado or inputs["decision"] == "refer_to_lado"
+        elif action == "record_referral":
+            model.referrals_answered.add(inputs["body"])
         if model.status not in OPEN:
             model.suspended = False
 
@@ -603,6 +650,8 @@ class CaseLifecycles(RuleBasedStateMachine):
 
     def _may_chair(self, model, case, chair, *, appeal: bool) -> bool:
         others = {model.officer, model.appeal_chair if not appeal else model.chair}
+        # Whoever decided the harm threshold or suspended the subject has formed a view.
+        others |= model.threshold_deciders | model.suspenders
         if appeal:
             others |= model.signers
         return (
@@ -1047,6 +1096,7 @@ class CaseLifecycles(RuleBasedStateMachine):
     def _arrangement_sound(self, case, inputs) -> bool:
         return bool(
             inputs["location"].strip()
+            and not (inputs["dismissal_possible"] and case.subject.is_volunteer)
             and inputs["companion_kind"] in ("none", "colleague", "union")
             and (inputs["companion_kind"] == "none" or inputs["companion_name"].strip())
         )
@@ -1093,6 +1143,9 @@ class CaseLifecycles(RuleBasedStateMachine):
             st.sampled_from(["The companion cannot attend that day."] * 3 + [""]), label="reason"
         )
         inputs["postponed_for_companion"] = data.draw(st.booleans(), label="for the companion")
+        inputs["postponed_for_subject"] = data.draw(
+            st.sampled_from([False, False, True]), label="for the subject"
+        )
         if inputs["postponed_for_companion"] and model.hearing_day:
             calendar = Calendar(school_id=case.school_id)
             window = procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
@@ -1121,6 +1174,8 @@ class CaseLifecycles(RuleBasedStateMachine):
             model, case, inputs["chair"], appeal=False
         ):
             return REFUSED
+        if inputs["postponed_for_companion"] and inputs["postponed_for_subject"]:
+            return REFUSED  # one reason or the other
         if inputs["postponed_for_companion"]:
             calendar = Calendar(school_id=case.school_id)
             latest = calendar.add_working_days(
@@ -1140,6 +1195,7 @@ class CaseLifecycles(RuleBasedStateMachine):
             arrangement=self._arrangement(inputs),
             reason=inputs["reason"],
             postponed_for_companion=inputs["postponed_for_companion"],
+            postponed_for_subject=inputs["postponed_for_subject"],
         )
 
     # The chair decides; the signing authority signs off; HR issues the outcome.
@@ -1164,12 +1220,35 @@ class CaseLifecycles(RuleBasedStateMachine):
             ),
             "complete": self._choose(data, [True, True, False], label="complete", forward=True),
             "reasons": self._choose(data, REASONS, forward=REASONS[0], label="reasons"),
+            "attendance": self._choose(data, ATTENDANCE, label="attendance", forward=ATTENDANCE[0]),
         }
+
+    def _attendance_sound(self, attendance, *, companion_named: bool, postponements: int):
+        """Who came is recorded in full; without the subject, the hearing goes ahead only
+        after the postponement(s) the procedure gives, or when they said they would not come."""
+        subject, companion, notes = attendance
+        if subject not in ("attended", "said_would_not", "did_not_attend"):
+            return False
+        if companion_named and companion is None:
+            return False
+        if subject != "attended" and not notes.strip():
+            return False
+        allowed = procedure("HEARING_POSTPONEMENTS_ALLOWED")
+        return subject != "did_not_attend" or postponements >= allowed
+
+    def _attended(self, attendance) -> hearings.WhoAttended:
+        subject, companion, notes = attendance
+        return hearings.WhoAttended(subject=subject, companion_attended=companion, notes=notes)
 
     def _expect_decide_hearing(self, model, case, person, inputs):
         sanction = inputs["sanction"]
         ok = (
             inputs["reasons"].strip()
+            and self._attendance_sound(
+                inputs["attendance"],
+                companion_named=model.companion_named,
+                postponements=model.postponements,
+            )
             and sanction in (VOLUNTEER if model.volunteer else EMPLOYEE)
             and (inputs["complete"] or model.allegations == 0)
             and (sanction in NOTHING or any(f != "not_upheld" for f in inputs["found"]))
@@ -1188,11 +1267,17 @@ class CaseLifecycles(RuleBasedStateMachine):
             findings=self._findings(case, inputs["found"], inputs["complete"]),
             sanction=inputs["sanction"],
             reasons=inputs["reasons"],
+            attendance=self._attended(inputs["attendance"]),
         )
 
     def _someone_may_sign_off(self, model, case, *, chair: int | None = None) -> bool:
-        """The school's headteacher, or else a trust executive, free of the case."""
-        candidates = self.heads_by_school.get(case.school_id, set()) | self.executive_ids
+        """The school's headteacher, or else its chair of governors, or else a trust
+        executive, free of the case."""
+        candidates = (
+            self.heads_by_school.get(case.school_id, set())
+            | self.governors_by_school.get(case.school_id, set())
+            | self.executive_ids
+        )
         involved = self._too_close(model, case) | {model.officer, chair or model.chair}
         return bool(candidates - involved)
 
@@ -1294,6 +1379,7 @@ class CaseLifecycles(RuleBasedStateMachine):
             if outcome == "sanction_reduced"
             else "",
             "reasons": self._choose(data, REASONS, forward=REASONS[0], label="reasons"),
+            "attendance": self._choose(data, ATTENDANCE, label="attendance", forward=ATTENDANCE[0]),
         }
 
     def _appeal_result(self, model, inputs) -> str:
@@ -1309,6 +1395,11 @@ class CaseLifecycles(RuleBasedStateMachine):
             and model.status == S.APPEAL_HEARING
             and self._held(model.appeal_hearing_day)
             and self._is(model, case, person, model.appeal_chair)
+            and self._attendance_sound(
+                inputs["attendance"],
+                companion_named=model.appeal_companion_named,
+                postponements=0,  # this model never moves an appeal hearing
+            )
         ):
             return REFUSED
         if inputs["outcome"] in ("upheld", "revoked"):
@@ -1321,7 +1412,14 @@ class CaseLifecycles(RuleBasedStateMachine):
         return Expect(True, S.APPEAL_DECIDED) if lighter else REFUSED
 
     def _run_decide_appeal(self, case, actor, inputs):
-        appeals.decide_appeal(case=case, by=actor, **inputs)
+        appeals.decide_appeal(
+            case=case,
+            by=actor,
+            outcome=inputs["outcome"],
+            new_sanction=inputs["new_sanction"],
+            reasons=inputs["reasons"],
+            attendance=self._attended(inputs["attendance"]),
+        )
 
     # HR may withdraw a case or suspend its subject at any suitable moment.
     def _inputs_withdraw(self, model, case, data):
@@ -1360,6 +1458,58 @@ class CaseLifecycles(RuleBasedStateMachine):
             case=case, by=actor, started_on=self.clock.today(), conditions="", **inputs
         )
 
+    # HR records referral decisions; no case closes while one the rules call for is missing.
+    def _referrals_outstanding(self, model, action, inputs) -> bool:
+        """The DBS question (harm to a child and removed, or the LADO substantiated) or, for
+        a teacher, the TRA question (dismissed, or the LADO substantiated) is unanswered.
+        (Nobody resigns or settles in this model.)"""
+        sanction = (
+            self._appeal_result(model, inputs) if action == "decide_appeal" else model.sanction
+        )
+        lado_outcome = model.lado_outcome
+        if action == "resume" and not model.paused_from:
+            lado_outcome = inputs["lado_outcome"]
+        substantiated = lado_outcome == "substantiated"
+        harm = model.lado and lado_outcome not in NO_HARM
+        due = set()
+        if substantiated or (harm and sanction in REMOVED):
+            due.add("dbs")
+        if model.teacher and (substantiated or sanction in DISMISSAL):
+            due.add("tra")
+        return bool(due - model.referrals_answered)
+
+    def _inputs_record_referral(self, model, case, data):
+        made = data.draw(st.booleans(), label="made")
+        days = data.draw(st.sampled_from([0, 0, 0, 1, -400]), label="made, days from today")
+        return {
+            "body": self._choose(
+                data,
+                ["dbs", "tra", "ofsted"],
+                label="body",
+                forward=data.draw(st.sampled_from(["dbs", "tra"] if model.teacher else ["dbs"])),
+            ),
+            "made": made,
+            "made_on": self.clock.today() + datetime.timedelta(days=days) if made else None,
+            "reference": data.draw(st.sampled_from(["REF-1", "REF-1", " "])) if made else "",
+            "reasons": "" if made else self._choose(data, REASONS, forward=REASONS[0], label="why"),
+        }
+
+    def _expect_record_referral(self, model, case, person, inputs):
+        bodies = {"dbs", "tra"} if model.teacher else {"dbs"}
+        if not (self._hr_free(model, case, person) and inputs["body"] in bodies):
+            return REFUSED
+        if inputs["made"]:
+            ok = (
+                model.raised_on <= inputs["made_on"] <= self.clock.today()
+                and inputs["reference"].strip()
+            )
+        else:
+            ok = bool(inputs["reasons"].strip())
+        return Expect(True, model.status, "referral.decided") if ok else REFUSED
+
+    def _run_record_referral(self, case, actor, inputs):
+        referrals.record_referral_decision(case=case, by=actor, **inputs)
+
 
 def test_random_sequences_of_actions_keep_every_case_consistent():
     names = {
@@ -1381,9 +1531,12 @@ def test_random_sequences_of_actions_keep_every_case_consistent():
     }
     CaseLifecycles.executive_ids = {p for p, role, _ in roles if role == Role.TRUST_EXECUTIVE}
     CaseLifecycles.heads_by_school = {}
+    CaseLifecycles.governors_by_school = {}
     for p, role, school in roles:
         if role == Role.HEADTEACHER:
             CaseLifecycles.heads_by_school.setdefault(school, set()).add(p)
+        if role == Role.CHAIR_OF_GOVERNORS:
+            CaseLifecycles.governors_by_school.setdefault(school, set()).add(p)
     run_state_machine_as_test(
         CaseLifecycles,
         settings=settings(

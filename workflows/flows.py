@@ -111,7 +111,8 @@ class CaseFlow(flow.Flow):
     )
     arrange_hearing = (
         CaseTask(views.ArrangeHearingView.as_view())
-        .Annotation(title=_("Arrange the disciplinary hearing"))
+        .Annotation(title=_("Arrange the hearing"))
+        .ForVolunteers(title=_("Arrange the meeting about the volunteering arrangement"))
         .Permission(permissions.HR_TASKS)
         .Assign(this.hr_case_manager)
         .Next(this.route)
@@ -133,6 +134,7 @@ class CaseFlow(flow.Flow):
     arrange_appeal = (
         CaseTask(views.ArrangeAppealView.as_view())
         .Annotation(title=_("Arrange the appeal hearing"))
+        .ForVolunteers(title=_("Arrange the appeal meeting"))
         .Permission(permissions.HR_TASKS)
         .Assign(this.hr_case_manager)
         .Next(this.route)
@@ -164,6 +166,7 @@ class CaseFlow(flow.Flow):
     decide_hearing = (
         CaseTask(views.HearingDecisionView.as_view())
         .Annotation(title=_("Record the hearing's decision"))
+        .ForVolunteers(title=_("Record the meeting's decision"))
         .Assign(this.hearing_chair)
         .Next(this.route)
     )

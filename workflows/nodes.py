@@ -18,6 +18,12 @@ from viewflow.workflow.status import STATUS
 from casework import audit, notifications
 
 
+def task_title(task) -> str:
+    """A task's title as the case's pages name it (see ``CaseTask.title_for``)."""
+    title_for = getattr(task.flow_task, "title_for", None)
+    return title_for(task.process.coerced.case) if title_for else str(task.flow_task.task_title)
+
+
 class AuditedAssignTaskView(AssignTaskView):
     """Claiming a task from the queue is an action on the case: it is audited."""
 
@@ -29,7 +35,7 @@ class AuditedAssignTaskView(AssignTaskView):
             case=self.request.activation.process.case,
             actor=self.request.user,
             target=task,
-            summary=f"Took on the task “{task.flow_task.task_title}”",
+            summary=f"Took on the task “{task_title(task)}”",
         )
         return response
 
@@ -43,7 +49,7 @@ class AuditedUnassignTaskView(UnassignTaskView):
             case=self.request.activation.process.case,
             actor=self.request.user,
             target=task,
-            summary=f"Handed back the task “{task.flow_task.task_title}” to the queue",
+            summary=f"Handed back the task “{task_title(task)}” to the queue",
         )
         messages.info(self.request, "The task is back in the queue.")
         return response
@@ -103,9 +109,22 @@ class CaseTask(NeedToKnow, flow.View):
     assign_view_class = AuditedAssignTaskView
     unassign_view_class = AuditedUnassignTaskView
 
+    volunteer_title = ""
+
     def __init__(self, view, **kwargs):
         super().__init__(view, **kwargs)
         self._on_create = _notify_task_waiting
+
+    def ForVolunteers(self, *, title: str):  # named in viewflow's chained-call style
+        """The task's title where the case is about a volunteer, whose case concerns the
+        volunteering arrangement rather than a disciplinary hearing."""
+        self.volunteer_title = title
+        return self
+
+    def title_for(self, case) -> str:
+        if self.volunteer_title and case.subject.is_volunteer:
+            return str(self.volunteer_title)
+        return str(self.task_title)
 
     def can_execute(self, user, task):
         ensure_may_know_of(user, task)

@@ -19,6 +19,7 @@ from casework.services import (
     hearings,
     investigation,
     outcomes,
+    referrals,
     safeguarding,
     signoff,
     triage,
@@ -40,8 +41,10 @@ class TaskView(ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         task = self.request.activation.task
+        if self.case.subject.is_volunteer and getattr(self, "volunteer_intro", ""):
+            context["intro"] = self.volunteer_intro
         context.update(
-            title=self.title or task.flow_task.task_title,
+            title=self.title or task.flow_task.title_for(self.case),
             task=task,
             allegations=self.case.allegations.select_related("clause"),
             next_step=selectors.next_step(self.case),
@@ -52,7 +55,8 @@ class TaskView(ServiceFormView):
         return reverse("casework:case", args=[self.case.reference])
 
     def get_success_message(self) -> str:
-        return self.success_message or f"Done: {self.request.activation.task.flow_task.task_title}."
+        task = self.request.activation.task
+        return self.success_message or f"Done: {task.flow_task.title_for(self.case)}."
 
 
 class PriorOutcomesPanel:
@@ -173,6 +177,9 @@ class IssueOutcomeView(LetterDraftMixin, TaskView):
         "Read the outcome letter. Issuing it issues the outcome: the appeal window and any "
         "warning's live period start today."
     )
+    volunteer_intro = (
+        "Read the outcome letter. Issuing it issues the outcome: the appeal window starts today."
+    )
 
     def dispatch(self, request, *args, **kwargs):
         self.spec = letter_kinds.outcome_kind_for(request.activation.process.case)
@@ -181,6 +188,8 @@ class IssueOutcomeView(LetterDraftMixin, TaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sign_off"] = letter_kinds.latest_sign_off(self.case)
+        # "On dismissal": the letter says what was decided about referrals, or that it will be.
+        context["referrals_outstanding"] = referrals.outstanding_questions(self.case)
         return context
 
     def issued_url(self, letter):
@@ -311,6 +320,7 @@ class HearingDecisionView(PriorOutcomesPanel, TaskView):
             findings=form.findings(),
             sanction=form.cleaned_data["sanction"],
             reasons=form.cleaned_data["reasons"],
+            attendance=form.attendance(),
         )
 
 
@@ -352,6 +362,7 @@ class AppealDecisionView(TaskView):
             outcome=form.cleaned_data["outcome"],
             reasons=form.cleaned_data["reasons"],
             new_sanction=form.cleaned_data["new_sanction"],
+            attendance=form.attendance(),
         )
 
 

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from casework.errors import RuleBroken
-from casework.models import CENTRAL_TEAM, Allegation, Case, Letter, StaffMember
+from casework.models import CENTRAL_TEAM, Allegation, Case, Hearing, Letter, StaffMember
+from casework.vocabulary import hearing_name
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,10 @@ def common_context(
         "school": case.school or SimpleNamespace(name=CENTRAL_TEAM, address=""),
         "recipient": case.subject,
         "volunteer": case.subject.is_volunteer,
+        # "disciplinary hearing", or for a volunteer "meeting about the volunteering arrangement"
+        "hearing_name": hearing_name(case, Hearing.Kind.DISCIPLINARY, yours=True),
+        "appeal_hearing_name": hearing_name(case, Hearing.Kind.APPEAL, yours=True),
+        "hearing_word": "meeting" if case.subject.is_volunteer else "hearing",
         "author": author,
         "contact": contact_for(case, author),
         "policy": case.policy,

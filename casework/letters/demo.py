@@ -227,5 +227,8 @@ def _letters_for_demo_cases() -> list[Letter]:
     for case in Case.objects.filter(status__in=natural, letters__isnull=True).order_by("pk"):
         kind = natural[case.status]
         inputs = meeting_inputs(case) if kind == LetterKind.INVESTIGATION_MEETING else {}
+        if kind == LetterKind.OUTCOME:  # or the dismissal letter the sanction calls for
+            kind = kinds.outcome_kind_for(case).kind
+            inputs = outcome_inputs(case)
         made.append(issue(case, kind, **inputs))
     return made

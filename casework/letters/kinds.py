@@ -41,8 +41,11 @@ from casework.models import (
     Suspension,
     SuspensionReview,
 )
-from casework.services.hearings import current_hearing
+from casework.models.letters import VOLUNTEER_TITLES
+from casework.services.hearings import current_hearing, postponements_given
 from casework.services.outcomes import appeal_deadline, warning_expiry
+from casework.services.referrals import referral_questions
+from casework.vocabulary import appeal_outcome_label, hearing_name
 from casework.workdays import Calendar, procedure
 
 from .context import allegations_of
@@ -148,6 +151,25 @@ def sanction_labels(sanctions) -> list[str]:
     return [Sanction(s).label for s in sanctions]
 
 
+def referrals_context(case: Case) -> dict:
+    """What an outcome letter says of referrals: what was decided, or that it will be."""
+    questions = referral_questions(case)
+    return {
+        "referral_questions": questions,
+        "referrals_to_mention": any(q.why or q.decision for q in questions),
+    }
+
+
+def hearing_held_context(case: Case, kind: str) -> dict:
+    """The hearing an outcome letter reports on: who came, and whether it went ahead without
+    the person it is about (after how many postponements)."""
+    return {
+        "held": current_hearing(case, kind),
+        "held_name": hearing_name(case, kind, yours=True),
+        "postponements": postponements_given(case, kind),
+    }
+
+
 # --- The kinds ------------------------------------------------------------------------------
 
 
@@ -160,6 +182,16 @@ class Kind:
     @property
     def title(self) -> str:
         return self.kind.label
+
+    def title_for(self, case: Case) -> str:
+        """The kind's name among the case's letters, as its subject would know it."""
+        if case.subject.is_volunteer:
+            return VOLUNTEER_TITLES.get(self.kind, self.title)
+        return self.title
+
+    def applies_to(self, case: Case) -> bool:
+        """Whether a letter of this kind could ever be written to this case's subject."""
+        return True
 
     def heading(self, case: Case) -> str:
         """The letter's own heading, in the recipient's terms."""
@@ -366,7 +398,10 @@ class _InvitationKind(Kind):
 
     def refusal(self, case):
         if case.status != self.status or current_hearing(case, self.hearing_kind) is None:
-            return f"The {self.title.lower()} is sent once the hearing is arranged."
+            return (
+                f"The {self.title_for(case).lower()} is sent once the "
+                f"{hearing_name(case, self.hearing_kind)} is arranged."
+            )
         return None
 
     def clean(self, case, inputs, today):
@@ -401,6 +436,7 @@ class _InvitationKind(Kind):
         return {
             "hearing": hearing,
             "chair": hearing.chair,
+            "postponements_allowed": procedure("HEARING_POSTPONEMENTS_ALLOWED"),
             "notice_working_days": procedure("HEARING_NOTICE_WORKING_DAYS"),
             "postponement_working_days": procedure("COMPANION_POSTPONEMENT_WORKING_DAYS"),
             "postpone_by": calendar.add_working_days(
@@ -416,6 +452,8 @@ class HearingInvitation(_InvitationKind):
     status = Status.HEARING_SCHEDULED
 
     def heading(self, case):
+        if case.subject.is_volunteer:
+            return "Invitation to a meeting about your volunteering arrangement"
         return "Invitation to a disciplinary hearing"
 
     def context(self, case, inputs, today):
@@ -443,6 +481,8 @@ class AppealInvitation(_InvitationKind):
     status = Status.APPEAL_HEARING
 
     def heading(self, case):
+        if case.subject.is_volunteer:
+            return "Invitation to your appeal meeting"
         return "Invitation to your appeal hearing"
 
     def context(self, case, inputs, today):
@@ -451,6 +491,7 @@ class AppealInvitation(_InvitationKind):
             **super().context(case, inputs, today),
             "appeal": appeal,
             "original_sanction": Sanction(appeal.original_sanction).label,
+            "outcome_labels": [appeal_outcome_label(case, o) for o in AppealOutcome.values],
         }
 
 
@@ -466,7 +507,7 @@ class Outcome(Kind):
 
     def heading(self, case):
         if case.subject.is_volunteer:
-            return "The outcome of the hearing about your volunteering"
+            return "The outcome of the meeting about your volunteering arrangement"
         return "The outcome of your disciplinary hearing"
 
     def template_for(self, case: Case) -> str:
@@ -507,6 +548,8 @@ class Outcome(Kind):
         }.get(sanction)
         return {
             **outcome_dates(case, today),
+            **hearing_held_context(case, Hearing.Kind.DISCIPLINARY),
+            **referrals_context(case),
             "hearing": current_hearing(case, Hearing.Kind.DISCIPLINARY),
             "sanction": sanction,
             "sanction_label": Sanction(sanction).label,
@@ -530,6 +573,9 @@ class DismissalWithNotice(Outcome):
 
     def template_for(self, case):
         return self.template_name
+
+    def applies_to(self, case):
+        return not case.subject.is_volunteer
 
     def clean(self, case, inputs, today):
         effective_on = outcome_dates(case, today)["effective_on"]
@@ -585,6 +631,9 @@ class SummaryDismissal(Outcome):
     def template_for(self, case):
         return self.template_name
 
+    def applies_to(self, case):
+        return not case.subject.is_volunteer
+
 
 class AppealOutcomeLetter(Kind):
     kind = LetterKind.APPEAL_OUTCOME
@@ -605,9 +654,14 @@ class AppealOutcomeLetter(Kind):
         appeal = case.appeal
         allegations = allegations_of(case)
         return {
+            **hearing_held_context(case, Hearing.Kind.APPEAL),
+            **referrals_context(case),
+            "original_hearing_name": hearing_name(case, Hearing.Kind.DISCIPLINARY, yours=True),
             "appeal": appeal,
             "appeal_hearing": current_hearing(case, Hearing.Kind.APPEAL),
-            "outcome_label": AppealOutcome(appeal.outcome).label,
+            "outcome_label": appeal_outcome_label(case, appeal.outcome),
+            "volunteering_restored": appeal.original_sanction == Sanction.VOLUNTEERING_ENDED
+            and appeal.new_sanction != Sanction.VOLUNTEERING_ENDED,
             "original_label": Sanction(appeal.original_sanction).label,
             "final_label": Sanction(appeal.new_sanction).label,
             "final_is_warning": appeal.new_sanction in WARNINGS,

@@ -28,7 +28,7 @@ from .case import (
     Status,
 )
 from .data_protection import DpoDecision
-from .hearings import Appeal, AppealOutcome, CompanionKind, Hearing, SignOff
+from .hearings import Appeal, AppealOutcome, Attendance, CompanionKind, Hearing, SignOff
 from .investigation import (
     EvidenceFile,
     InvestigationMeeting,
@@ -52,7 +52,14 @@ from .people import (
     place_name,
 )
 from .policy import Clause, Policy
-from .safeguarding import LadoOutcome, LadoReferral, LowLevelConcern
+from .referrals import ReferralBody, ReferralDecision, Settlement, SettlementKind
+from .safeguarding import (
+    LadoOutcome,
+    LadoReferral,
+    LowLevelConcern,
+    SafeguardingDecision,
+    SafeguardingReview,
+)
 from .subject_access import RequestChannel, SubjectAccessRequest
 from .suspension import Suspension, SuspensionReview
 
@@ -78,6 +85,7 @@ __all__ = [
     "Allegation",
     "Appeal",
     "AppealOutcome",
+    "Attendance",
     "AuditChainHead",
     "AuditEvent",
     "Case",
@@ -103,12 +111,18 @@ __all__ = [
     "PupilsInvolved",
     "Recommendation",
     "ReferenceCounter",
+    "ReferralBody",
+    "ReferralDecision",
     "RequestChannel",
     "Role",
     "RoleAssignment",
+    "SafeguardingDecision",
+    "SafeguardingReview",
     "Sanction",
     "School",
     "SchoolSource",
+    "Settlement",
+    "SettlementKind",
     "SignOff",
     "StaffMember",
     "Status",

@@ -560,6 +560,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=Status.APPEAL_HEARING,
+        target=Status.APPEAL_HEARING,
+        permission=_rule("may_manage_case"),
+    )
+    def reschedule_appeal_hearing(self):
+        """A new date for the appeal hearing (the companion's right applies to it too)."""
+
+    @transition(
+        field=status,
+        source=Status.APPEAL_HEARING,
         target=Status.APPEAL_DECIDED,
         permission=_rule("may_decide_appeal"),
     )

@@ -13,6 +13,14 @@ class CompanionKind(models.TextChoices):
     UNION = "union", "A trade union representative"
 
 
+class Attendance(models.TextChoices):
+    """Whether the person the hearing is about came to it (Acas Code paras 24-25)."""
+
+    ATTENDED = "attended", "Attended"
+    SAID_WOULD_NOT = "said_would_not", "Did not attend, having said they would not"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
 class HearingQuerySet(models.QuerySet):
     def current(self, kind: str) -> "Hearing | None":
         """The hearing of ``kind`` arranged last: a rearrangement replaces the one before."""
@@ -42,7 +50,16 @@ class Hearing(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
     postponed_for_companion = models.BooleanField(default=False)
+    postponed_for_subject = models.BooleanField(
+        default=False, help_text="Moved because the person it is about could not attend."
+    )
     change_reason = models.TextField(blank=True)
+    # Recorded by the chair with the decision: who came, and why it went ahead if they did not.
+    subject_attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
+    companion_attended = models.BooleanField(
+        null=True, blank=True, help_text="Empty when no companion was named."
+    )
+    attendance_notes = models.TextField(blank=True)
     arranged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     arranged_at = models.DateTimeField(default=timezone.now)
 
@@ -57,6 +74,10 @@ class Hearing(models.Model):
     @property
     def has_begun(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    @property
+    def held_in_absence(self) -> bool:
+        return self.subject_attendance in (Attendance.SAID_WOULD_NOT, Attendance.DID_NOT_ATTEND)
 
 
 class SignOff(models.Model):

@@ -28,6 +28,14 @@ class LetterKind(models.TextChoices):
     NO_FURTHER_ACTION = "no_further_action", "No further action"
 
 
+# A volunteer is not an employee: their letters speak of meetings about the volunteering
+# arrangement, not of disciplinary hearings.
+VOLUNTEER_TITLES = {
+    LetterKind.HEARING_INVITATION: "Invitation to a meeting about the volunteering arrangement",
+    LetterKind.APPEAL_INVITATION: "Appeal meeting invitation",
+}
+
+
 class LetterQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("An issued letter never changes: issue a new one instead.")
@@ -104,6 +112,8 @@ class Letter(models.Model):
         """The kind as the recipient would name it, e.g. "Outcome" for a volunteer."""
         if self.kind == LetterKind.OUTCOME and self.sanction:
             return f"Outcome: {Sanction(self.sanction).label.lower()}"
+        if self.audience == self.Audience.VOLUNTEER and self.kind in VOLUNTEER_TITLES:
+            return VOLUNTEER_TITLES[self.kind]
         return self.get_kind_display()
 
 

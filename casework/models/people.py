@@ -100,6 +100,15 @@ class StaffMember(models.Model):
     email = models.EmailField("e-mail address", unique=True)
     job_title = models.CharField(max_length=150)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMPLOYEE)
+    is_teacher = models.BooleanField(
+        "teacher",
+        default=False,
+        help_text=(
+            "Employed or engaged to teach: a Teaching Regulation Agency referral must be "
+            "considered if they are dismissed for serious misconduct, or leave before they "
+            "would have been."
+        ),
+    )
     started_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
     date_of_birth = models.DateField(
@@ -151,9 +160,10 @@ class Role(models.TextChoices):
     SAFEGUARDING_LEAD = "dsl", "Designated safeguarding lead"
     TRUST_EXECUTIVE = "executive", "Trust executive"
     DATA_PROTECTION_OFFICER = "dpo", "Data Protection Officer"
+    CHAIR_OF_GOVERNORS = "governors_chair", "Chair of governors"
 
 
-SCHOOL_ROLES = (Role.HEADTEACHER, Role.SAFEGUARDING_LEAD)
+SCHOOL_ROLES = (Role.HEADTEACHER, Role.SAFEGUARDING_LEAD, Role.CHAIR_OF_GOVERNORS)
 TRUST_WIDE_ROLES = (Role.HR_CASE_MANAGER, Role.TRUST_EXECUTIVE, Role.DATA_PROTECTION_OFFICER)
 
 # Where a case sits when the person it is about works for no school of the trust.
@@ -173,8 +183,10 @@ def place_name(school: "School | None") -> str:
 class RoleAssignment(models.Model):
     """A role held by a person, at one school or across the trust.
 
-    Headteachers and designated safeguarding leads act for one school; HR case managers and
-    the trust executive act trust-wide; an investigating officer may be either.
+    Headteachers, designated safeguarding leads and chairs of governors act for one school;
+    HR case managers and the trust executive act trust-wide; an investigating officer may be
+    either. The chair of governors takes the headteacher's part in a case the headteacher is
+    too close to (KCSIE Part 4), before the trust executive.
     """
 
     person = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="roles")

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from .case import Case
-from .people import School, User
+from .people import School, StaffMember, User
 
 
 class LadoOutcome(models.TextChoices):
@@ -13,6 +13,34 @@ class LadoOutcome(models.TextChoices):
     MALICIOUS = "malicious", "Malicious"
     UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
     UNFOUNDED = "unfounded", "Unfounded"
+
+
+class SafeguardingDecision(models.TextChoices):
+    REFER_TO_LADO = "refer_to_lado", "Harm threshold met: refer to the LADO"
+    LOW_LEVEL_CONCERN = "low_level_concern", "Below the harm threshold: log a low-level concern"
+    INVESTIGATION = "investigation", "Not for the LADO, but investigate as conduct"
+    NOT_SAFEGUARDING = "not_safeguarding", "Not a safeguarding matter: back to HR triage"
+    CONTINUE = "continue", "Not for the LADO: the case goes back to where it was"
+
+
+class SafeguardingReview(models.Model):
+    """The DSL's decision on the harm threshold: who decided, what, and why.
+
+    Whoever decided it may not chair the hearing or the appeal: the chair must come to the
+    case fresh (Acas Code para 6).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safeguarding_reviews")
+    decision = models.CharField(max_length=30, choices=SafeguardingDecision.choices)
+    reasons = models.TextField()
+    decided_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Safeguarding review of {self.case}"
 
 
 class LadoReferral(models.Model):

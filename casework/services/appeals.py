@@ -21,12 +21,15 @@ from casework.models import (
 from .cases import advance, ensure_allowed, ensure_possible, locked_case, workflow_sync
 from .hearings import (
     Arrangement,
+    WhoAttended,
     _check_arrangement,
     _new_hearing,
     allowed_sanctions,
+    attendance_for_decision,
     check_notice,
     current_hearing,
     ensure_hearing_held,
+    store_attendance,
 )
 from .outcomes import warning_expiry
 
@@ -66,7 +69,7 @@ def lodge_appeal(*, case: Case, by: User, lodged_on: datetime.date, grounds: str
 
 def schedule_appeal_hearing(*, case: Case, by: User, arrangement: Arrangement) -> Hearing:
     with locked_case(case) as case:
-        _check_arrangement(arrangement)
+        _check_arrangement(case, arrangement)
         responsibility.ensure_may_chair_appeal(case, arrangement.chair)
         check_notice(case, arrangement)
         case.appeal_chair = arrangement.chair
@@ -83,12 +86,22 @@ def schedule_appeal_hearing(*, case: Case, by: User, arrangement: Arrangement) -
 
 
 def decide_appeal(
-    *, case: Case, by: User, outcome: str, reasons: str, new_sanction: str = ""
+    *,
+    case: Case,
+    by: User,
+    outcome: str,
+    reasons: str,
+    new_sanction: str = "",
+    attendance: WhoAttended | None = None,
 ) -> Case:
-    """The appeal chair's decision is final; a sanction can be reduced, never increased."""
+    """The appeal chair's decision is final; a sanction can be reduced, never increased.
+    The appeal hearing goes ahead without the appellant on the hearing's rules
+    (``check_attendance``)."""
     with locked_case(case) as case:
         ensure_allowed(case, "decide_appeal", by=by)
-        ensure_hearing_held(current_hearing(case, Hearing.Kind.APPEAL))
+        hearing = current_hearing(case, Hearing.Kind.APPEAL)
+        ensure_hearing_held(hearing)
+        attended = attendance_for_decision(case, hearing, attendance)
         appeal = case.appeal
         if not reasons.strip():
             raise RuleBroken("Give the reasons for the appeal decision.")
@@ -108,6 +121,8 @@ def decide_appeal(
             final = new_sanction
         else:
             raise RuleBroken("Choose the appeal outcome.")
+        if attended is not None:
+            store_attendance(hearing, attended)
         appeal.outcome = outcome
         appeal.new_sanction = final
         appeal.reasons = reasons.strip()
@@ -120,7 +135,11 @@ def decide_appeal(
             "decide_appeal",
             by=by,
             why=reasons.strip(),
-            details={"outcome": outcome, "sanction": final},
+            details={
+                "outcome": outcome,
+                "sanction": final,
+                "attendance": hearing.subject_attendance if hearing else "",
+            },
         )
         workflow_sync(case, by=by, completes="decide_appeal")
         return case

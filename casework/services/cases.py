@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from casework import audit, deadlines, permissions
 from casework.errors import CaseMoved, NotAllowed
 from casework.models import CLOSED_STATUSES, Case, Status, User
+from casework.vocabulary import status_label
 
 # While a case is with the DSL, the LADO or another external process, it remembers the stage
 # it will go back to (``paused_from``) and why it waits (``hold_reason``).
@@ -62,6 +63,11 @@ def advance(
     source = case.status
     ensure_allowed(case, transition, by=by)
     method(**arguments)
+    if case.status in CLOSED_STATUSES:
+        # However it closes, a case closes only once its referral questions are answered.
+        from .referrals import ensure_answered_before_closing
+
+        ensure_answered_before_closing(case)
     if case.status not in WAITING_FOR_SAFEGUARDING:  # back at work, or closed
         case.paused_from = ""
         case.hold_reason = ""
@@ -85,7 +91,7 @@ def advance(
         case=case,
         actor=by,
         target=case,
-        summary=f"{Status(source).label} → {case.get_status_display()}",
+        summary=f"{status_label(case, source)} → {status_label(case)}",
         details={
             "transition": transition,
             "from": source,

@@ -20,6 +20,7 @@ from casework.models import (
     User,
     WitnessStatement,
 )
+from casework.vocabulary import recommendation_label
 
 from .cases import advance, ensure_at, locked_case, note, take_on_if_unmanaged, workflow_sync
 
@@ -193,7 +194,7 @@ def submit_investigation_report(
             case,
             "submit_investigation_report",
             by=by,
-            why=f"Recommendation: {Recommendation(recommendation).label}",
+            why=f"Recommendation: {recommendation_label(case, recommendation)}",
         )
         workflow_sync(case, by=by, completes="investigate")
         return case

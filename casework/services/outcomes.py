@@ -10,6 +10,7 @@ from casework.errors import RuleBroken
 from casework.models import Case, Sanction, Status, User
 from casework.workdays import Calendar, last_day_of_months, procedure
 
+from . import referrals
 from .cases import advance, ensure_possible, locked_case, workflow_sync
 
 
@@ -79,11 +80,28 @@ def close_after_appeal_window(
         return case
 
 
+def lapsed_appeal_windows(today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return Case.objects.filter(status=Status.OUTCOME_ISSUED, appeal_deadline__lt=today)
+
+
 def close_lapsed_appeal_windows(*, today: datetime.date | None = None) -> list[str]:
-    """Close every case whose appeal window has passed (run daily)."""
+    """Close every case whose appeal window has passed (run daily), except those still
+    waiting for a referral decision: they stay with HR, whose task says why."""
     today = today or timezone.localdate()
     closed = []
-    for case in Case.objects.filter(status=Status.OUTCOME_ISSUED, appeal_deadline__lt=today):
+    for case in lapsed_appeal_windows(today):
+        if referrals.outstanding_questions(case):
+            continue
         close_after_appeal_window(case=case, by=None, today=today)
         closed.append(case.reference)
     return closed
+
+
+def lapsed_but_waiting_for_referrals(*, today: datetime.date | None = None) -> list[str]:
+    """Cases the daily job could not close: a referral decision is still to be recorded."""
+    return [
+        case.reference
+        for case in lapsed_appeal_windows(today)
+        if referrals.outstanding_questions(case)
+    ]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
 from django.utils import timezone
 
-from casework import deadlines, responsibility
+from casework import deadlines, permissions, responsibility
 from casework.errors import RuleBroken
 from casework.models import (
     AFTER_EXTERNAL_DECISION,
@@ -16,6 +15,8 @@ from casework.models import (
     LadoOutcome,
     LadoReferral,
     LowLevelConcern,
+    SafeguardingDecision,
+    SafeguardingReview,
     Status,
     User,
 )
@@ -31,15 +32,6 @@ from .cases import (
     workflow_sync,
 )
 from .routing import awaiting_lado_outcome
-
-
-class SafeguardingDecision(models.TextChoices):
-    REFER_TO_LADO = "refer_to_lado", "Harm threshold met: refer to the LADO"
-    LOW_LEVEL_CONCERN = "low_level_concern", "Below the harm threshold: log a low-level concern"
-    INVESTIGATION = "investigation", "Not for the LADO, but investigate as conduct"
-    NOT_SAFEGUARDING = "not_safeguarding", "Not a safeguarding matter: back to HR triage"
-    CONTINUE = "continue", "Not for the LADO: the case goes back to where it was"
-
 
 # A review that interrupted a later stage (a new allegation citing a safeguarding clause)
 # ends in a referral, or with the case going back to that stage, a low-level concern logged
@@ -116,8 +108,10 @@ def review_safeguarding_concern(*, case: Case, by: User, decision: str, reasons:
             advance(case, "open_investigation", by=by, why=why)
         elif decision == SafeguardingDecision.NOT_SAFEGUARDING:
             advance(case, "return_to_triage", by=by, why=why)
-        else:
-            raise RuleBroken("Choose one of the safeguarding decisions.")
+        # Whoever decided the harm threshold will not chair the hearing or the appeal.
+        SafeguardingReview.objects.create(
+            case=case, decision=decision, reasons=why, decided_by=permissions.person_of(by)
+        )
         workflow_sync(case, by=by, completes="safeguarding_review")
         return case
 

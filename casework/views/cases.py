@@ -15,19 +15,21 @@ from django.views.generic import TemplateView
 from casework import audit, forms, permissions, selectors
 from casework.errors import RuleBroken
 from casework.evidence import check_upload
-from casework.models import FORMAL_STATUSES, Status
+from casework.models import FORMAL_STATUSES, Hearing, Status
 from casework.services import (
     allegations,
     case_admin,
     evidence,
     hearings,
     investigation,
+    referrals,
     routing,
     safeguarding,
     suspensions,
 )
 from casework.services.evidence import EVIDENCE_REFUSAL
 from casework.services.hearings import Arrangement, current_hearing
+from casework.vocabulary import hearing_name
 
 from .base import CaseFormView, ServiceFormView
 
@@ -90,12 +92,28 @@ class CaseDetailView(TemplateView):
             can_investigate=permissions.may_record_investigation(case, user),
             can_pause=manage and case.status in FORMAL_STATUSES,
             can_reschedule=manage and case.status == Status.HEARING_SCHEDULED,
+            can_reschedule_appeal=manage and case.status == Status.APPEAL_HEARING,
+            settlement=getattr(case, "settlement", None),
+            **referral_facts(case),
             can_replace_io=manage and case.status == Status.INVESTIGATION,
             lado=getattr(case, "lado_referral", None),
             report=getattr(case, "investigation_report", None),
             appeal=getattr(case, "appeal", None),
         )
         return context
+
+
+def referral_facts(case) -> dict:
+    """The case's referral questions, what was decided, and what earlier decisions it replaced."""
+    questions = referrals.referral_questions(case)
+    current = {q.decision.pk for q in questions if q.decision}
+    return {
+        "referral_questions": questions,
+        "referrals_to_show": any(q.why or q.decision for q in questions),
+        "earlier_referral_decisions": [
+            d for d in case.referral_decisions.all() if d.pk not in current
+        ],
+    }
 
 
 class AddAllegationView(CaseFormView):
@@ -232,7 +250,10 @@ class PauseView(ManagerActionView):
 class ResignationView(ManagerActionView):
     form_class = forms.ResignationForm
     title = "Record the subject's resignation"
-    intro = "Resignation does not stop the process: the case goes on."
+    intro = (
+        "Resignation does not stop the process: the case goes on. It may mean the DBS or "
+        "Teaching Regulation Agency referral question must now be answered before it closes."
+    )
     submit_label = "Record the resignation"
     success_message = "Resignation recorded; the case continues."
 
@@ -251,6 +272,12 @@ class SuspendView(ManagerActionView):
     intro = "A suspension is a neutral act, not a sanction. Keep it as short as possible."
     submit_label = "Record the suspension"
     success_message = "Suspension recorded."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.case.subject.is_volunteer:  # no pay, and no employment, to speak of
+            context["title"] = "Suspend from volunteering"
+        return context
 
     def perform(self, form):
         data = form.cleaned_data
@@ -298,6 +325,54 @@ class LiftSuspensionView(ManagerActionView):
         )
 
 
+class RecordReferralView(ManagerActionView):
+    form_class = forms.ReferralDecisionForm
+    title = "Record a referral decision"
+    intro = (
+        "A DBS referral is a legal duty when someone is removed from regulated activity, or "
+        "would have been, for harm to a child; for a teacher, a referral to the Teaching "
+        "Regulation Agency must be considered. Record a referral made, with its date and "
+        "reference, or not made, with the reasons. A settlement never prevents a referral."
+    )
+    submit_label = "Record the decision"
+    success_message = "Referral decision recorded."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        referrals.record_referral_decision(
+            case=self.case,
+            by=self.request.user,
+            body=data["body"],
+            made=data["made"],
+            made_on=data["made_on"],
+            reference=data["reference"],
+            reasons=data["reasons"],
+        )
+
+
+class RecordSettlementView(ManagerActionView):
+    form_class = forms.SettlementForm
+    title = "Record a settlement or agreed departure"
+    intro = (
+        "The case goes on after a settlement, and so do its referral questions: a settlement "
+        "never prevents a referral to the DBS or the Teaching Regulation Agency."
+    )
+    submit_label = "Record it"
+    success_message = "Recorded; the case and its referral questions go on."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        referrals.record_settlement(
+            case=self.case,
+            by=self.request.user,
+            kind=data["kind"],
+            agreed_on=data["agreed_on"],
+            leaves_on=data["leaves_on"],
+            terms=data["terms"],
+            referral_unaffected=data["referral_unaffected"],
+        )
+
+
 def arrangement_from(form) -> Arrangement:
     data = form.cleaned_data
     return Arrangement(
@@ -317,9 +392,22 @@ class RescheduleHearingView(ManagerActionView):
     title = "Move the hearing"
     submit_label = "Move the hearing"
     success_message = "The hearing has been moved."
+    kind = Hearing.Kind.DISCIPLINARY
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "appeal": self.kind == Hearing.Kind.APPEAL}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        name = hearing_name(self.case, self.kind)
+        context.update(title=f"Move the {name}", submit_label=f"Move the {name}")
+        return context
+
+    def get_success_message(self):
+        return f"The {hearing_name(self.case, self.kind)} has been moved."
 
     def get_initial(self):
-        hearing = current_hearing(self.case)
+        hearing = current_hearing(self.case, self.kind)
         if hearing is None:
             return {}
         starts = timezone.localtime(hearing.starts_at)
@@ -342,7 +430,13 @@ class RescheduleHearingView(ManagerActionView):
             arrangement=arrangement_from(form),
             reason=form.cleaned_data["reason"],
             postponed_for_companion=form.cleaned_data["postponed_for_companion"],
+            postponed_for_subject=form.cleaned_data["postponed_for_subject"],
+            kind=self.kind,
         )
+
+
+class RescheduleAppealView(RescheduleHearingView):
+    kind = Hearing.Kind.APPEAL
 
 
 class ReplaceInvestigatorView(ManagerActionView):

@@ -130,6 +130,7 @@ class LetterDraftMixin:
         context.update(
             case=self.case,
             spec=self.spec,
+            spec_title=self.spec.title_for(self.case),
             refusal=self.spec.refusal(self.case),
             preview=self.preview,
             preview_html=self.preview.draft.screen_html() if self.preview else "",
@@ -158,7 +159,11 @@ class LettersView(TemplateView):
             case=case,
             letters=case.letters.prefetch_related("deliveries").order_by("-issued_at", "-id"),
             can_manage=can_manage,
-            kinds=[(spec, spec.refusal(case)) for spec in kinds.KINDS.values()]
+            kinds=[
+                (spec, spec.title_for(case), spec.refusal(case))
+                for spec in kinds.KINDS.values()
+                if spec.applies_to(case)
+            ]
             if can_manage
             else [],
         )
@@ -172,7 +177,7 @@ class PrepareLetterView(LetterDraftMixin, FormView):
         self.case = selectors.case_for(request.user, kwargs["reference"])
         _manager_only(request, self.case)
         spec = kinds.KINDS.get(kwargs["kind"])
-        if spec is None:
+        if spec is None or not spec.applies_to(self.case):
             raise Http404("No such letter.")
         self.spec = spec
         return super().dispatch(request, *args, **kwargs)

@@ -137,6 +137,8 @@ def test_a_concern_travels_from_report_to_the_headteachers_sign_off(page: Page, 
     hold_hearing(case)
     browser_sign_in(page, "Michael", "Okafor")
     act_on_case(page, reference)
+    page.get_by_label("Attended", exact=True).check()  # Tom came, with his companion
+    page.get_by_label("Yes", exact=True).check()
     page.get_by_label("Upheld", exact=True).check()
     field(page, "Reasons for allegation 1").fill("Admitted, and the photos are public.")
     field(page, "Outcome").select_option(label="First written warning")

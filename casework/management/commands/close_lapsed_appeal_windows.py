@@ -2,7 +2,10 @@
 
 from django.core.management.base import BaseCommand
 
-from casework.services.outcomes import close_lapsed_appeal_windows
+from casework.services.outcomes import (
+    close_lapsed_appeal_windows,
+    lapsed_but_waiting_for_referrals,
+)
 
 
 class Command(BaseCommand):
@@ -12,5 +15,10 @@ class Command(BaseCommand):
         closed = close_lapsed_appeal_windows()
         if closed:
             self.stdout.write(f"Closed {len(closed)} case(s): {', '.join(closed)}.")
-        else:
+        waiting = lapsed_but_waiting_for_referrals()
+        if waiting:
+            self.stdout.write(
+                f"Left open until HR records their referral decisions: {', '.join(waiting)}."
+            )
+        if not closed and not waiting:
             self.stdout.write("No appeal window has lapsed.")

@@ -150,7 +150,14 @@ class Command(BaseCommand):
             demo_cases.case_at(status, **options)
         for story in demo_cases.STORIES:  # cross-school, corrected school, DPO, a leaver
             story()
-        return len(EARLIER_OUTCOMES) + len(DEMO_CASES) + len(demo_cases.STORIES)
+        # Referrals, a settlement, a hearing held in absence, the chair of governors acting.
+        referral_stories = demo_cases.stories()
+        return (
+            len(EARLIER_OUTCOMES)
+            + len(DEMO_CASES)
+            + len(demo_cases.STORIES)
+            + len(referral_stories)
+        )
 
     def seed_subject_access(self) -> None:
         """Two subject access requests: one answered within its month, one still open."""
@@ -224,6 +231,7 @@ class Command(BaseCommand):
                     "last_name": last,
                     "job_title": title,
                     "kind": StaffMember.Kind.VOLUNTEER if volunteer else StaffMember.Kind.EMPLOYEE,
+                    "is_teacher": not volunteer and demo.teaches(title),
                     "started_on": datetime.date(2019, 9, 1),
                     "user": user,
                 },
