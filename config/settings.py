@@ -339,6 +339,24 @@ CASEWORK_PROCEDURE = {
 
 # Largest evidence file accepted (issue: uploads are checked by content, not name).
 CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# What an uploaded office document (a zip archive) may unpack to: entries are unpacked a
+# chunk at a time and refused past these limits (casework/evidence/archives.py).
+CASEWORK_UNPACK_LIMITS = {
+    "MAX_ENTRIES": env_int("CASEWORK_UNPACK_MAX_ENTRIES", 5000),
+    "MAX_ENTRY_BYTES": env_int("CASEWORK_UNPACK_MAX_ENTRY_MB", 256) * 1024 * 1024,
+    "MAX_TOTAL_BYTES": env_int("CASEWORK_UNPACK_MAX_TOTAL_MB", 512) * 1024 * 1024,
+    "MAX_RATIO": env_int("CASEWORK_UNPACK_MAX_RATIO", 100),
+}
+# The largest picture decoded (width x height x frames), before any memory is spent on it.
+CASEWORK_IMAGE_MAX_PIXELS = env_int("CASEWORK_IMAGE_MAX_MEGAPIXELS", 50) * 1_000_000
+# One request may carry at most this many files and this much in all (each file also
+# within CASEWORK_EVIDENCE_MAX_MB); a larger request is refused before it is read.
+CASEWORK_UPLOAD_MAX_FILES = env_int("CASEWORK_UPLOAD_MAX_FILES", 10)
+CASEWORK_UPLOAD_MAX_BYTES = env_int("CASEWORK_UPLOAD_MAX_TOTAL_MB", 50) * 1024 * 1024
+# What one person may send in a day (the trust's calendar day): concerns raised, and
+# evidence files added (with a concern or to a case).
+CASEWORK_DAILY_CONCERN_LIMIT = env_int("CASEWORK_DAILY_CONCERN_LIMIT", 10)
+CASEWORK_DAILY_EVIDENCE_LIMIT = env_int("CASEWORK_DAILY_EVIDENCE_LIMIT", 100)
 # Django keeps uploads larger than this in a temporary file rather than in memory; it never
 # refuses a file for its size, so Casework itself says what is too large.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

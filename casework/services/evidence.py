@@ -37,7 +37,14 @@ def attach_evidence(
         action="evidence.added",
         summary=f"Evidence added: {checked.original_name}",
         target=evidence,
-        details={"sha256": checked.sha256, "bytes": len(checked.content)},
+        details={
+            "sha256": checked.sha256,
+            "bytes": len(checked.content),
+            # A picture is kept re-encoded without its metadata: the hash of what was sent
+            # is kept too, so the file can be matched to the one the person holds.
+            "sha256_as_received": checked.received_sha256 or checked.sha256,
+            "metadata_removed": checked.received_sha256 not in ("", checked.sha256),
+        },
     )
     return evidence
 
