@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A request larger than the upload cap is refused before it is read.
+    "casework.uploads.UploadSizeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -353,6 +355,11 @@ CASEWORK_IMAGE_MAX_PIXELS = env_int("CASEWORK_IMAGE_MAX_MEGAPIXELS", 50) * 1_000
 # within CASEWORK_EVIDENCE_MAX_MB); a larger request is refused before it is read.
 CASEWORK_UPLOAD_MAX_FILES = env_int("CASEWORK_UPLOAD_MAX_FILES", 10)
 CASEWORK_UPLOAD_MAX_BYTES = env_int("CASEWORK_UPLOAD_MAX_TOTAL_MB", 50) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "casework.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # What one person may send in a day (the trust's calendar day): concerns raised, and
 # evidence files added (with a concern or to a case).
 CASEWORK_DAILY_CONCERN_LIMIT = env_int("CASEWORK_DAILY_CONCERN_LIMIT", 10)

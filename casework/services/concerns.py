@@ -29,6 +29,7 @@ from casework.workdays import procedure
 
 from .cases import advance, note
 from .evidence import attach_evidence
+from .limits import ensure_concern_allowed_today, ensure_evidence_allowed_today
 
 
 @dataclass
@@ -135,6 +136,8 @@ def report_concern(*, concern: Concern, reporter: StaffMember, by: User) -> Case
     if policy is None:
         raise RuleBroken("No policy is loaded, so no concern can be recorded. Tell HR.")
     _check(concern, reporter=reporter, policy=policy)
+    ensure_concern_allowed_today(reporter=reporter)
+    ensure_evidence_allowed_today(user=by, adding=len(concern.evidence))
     with files_removed_on_failure() as saver:
         raised_at = timezone.now()
         case = Case.objects.create(

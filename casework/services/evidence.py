@@ -9,6 +9,7 @@ from casework.models import Case, EvidenceFile, User
 from casework.storage import FileSaver, files_removed_on_failure
 
 from .cases import locked_case, note
+from .limits import ensure_evidence_allowed_today
 
 EVIDENCE_REFUSAL = (
     "Only the case manager, or the investigating officer during the investigation, may add "
@@ -59,6 +60,7 @@ def add_evidence(
             raise RuleBroken("This case is closed; its evidence can no longer change.")
         if not permissions.may_add_evidence(case, by):
             raise NotAllowed(EVIDENCE_REFUSAL)
+        ensure_evidence_allowed_today(user=by, adding=1)
         return attach_evidence(
             case=case, checked=checked, by=by, saver=saver, description=description
         )
