@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The client address for the audit trail, and an audit event for every refusal.
     "casework.middleware.AuditContextMiddleware",
+    # An address with a NUL byte or an overlong number is not found, before it is resolved.
+    "casework.addresses.AddressRangeMiddleware",
     # Everything needs a signed-in user unless a view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

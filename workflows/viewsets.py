@@ -14,7 +14,7 @@ from viewflow import viewprop
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
 
-from casework import permissions
+from casework import addresses, permissions  # noqa: F401 (addresses: the <id:…> parts below)
 from casework.models import Case
 
 from .models import CaseProcess
@@ -39,10 +39,10 @@ class CaseFlowViewset(FlowViewset):
         "tasks/", RedirectView.as_view(pattern_name="workflow:inbox"), name="task_list"
     )
     process_detail_path = path(
-        "<int:process_pk>/", CaseOfProcessView.as_view(), name="process_detail"
+        "<id:process_pk>/", CaseOfProcessView.as_view(), name="process_detail"
     )
     flow_chart_path = path(
-        "<int:process_pk>/chart/", CaseOfProcessView.as_view(), name="process_chart"
+        "<id:process_pk>/chart/", CaseOfProcessView.as_view(), name="process_chart"
     )
     process_cancel_path = None  # a case is withdrawn, never its workflow cancelled
 
