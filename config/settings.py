@@ -277,6 +277,14 @@ AXES_ENABLED = env_bool("CASEWORK_SIGNIN_LOCKOUT", True)
 AXES_FAILURE_LIMIT = env_int("CASEWORK_SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CASEWORK_SIGNIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# On top of that pair (casework/signin.py): failures on one e-mail address from anywhere,
+# and from one client address whatever the e-mail address, each have a limit too; a
+# browser that has signed in as the person before passes all three, so a stranger cannot
+# keep anyone out of their own computer.
+CASEWORK_SIGNIN_ACCOUNT_FAILURE_LIMIT = env_int("CASEWORK_SIGNIN_ACCOUNT_FAILURE_LIMIT", 10)
+CASEWORK_SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("CASEWORK_SIGNIN_ADDRESS_FAILURE_LIMIT", 30)
+CASEWORK_SIGNIN_BROWSER_DAYS = env_int("CASEWORK_SIGNIN_BROWSER_DAYS", 90)
+AXES_WHITELIST_CALLABLE = "casework.signin.is_recognised_browser"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "casework.signin.attempted_email"
 AXES_CLIENT_IP_CALLABLE = "casework.middleware.client_address"

@@ -143,10 +143,7 @@ def test_no_address_answers_a_server_error_for_odd_input(scenario):
             address += "?" + urlencode(query, doseq=True)
         with transaction.atomic():
             sign_in(client, role)
-            if method == "GET":
-                response = client.get(address)
-            else:
-                response = client.post(address, data)
+            response = client.get(address) if method == "GET" else client.post(address, data)
             event(f"answered {response.status_code}")
             assert response.status_code < 500, (name, address, role, response.status_code)
             transaction.set_rollback(True)

@@ -46,6 +46,7 @@ from .people import (
 )
 from .policy import Clause, Policy
 from .safeguarding import LadoOutcome, LadoReferral, LowLevelConcern
+from .signin import RecognisedBrowser
 from .suspension import Suspension, SuspensionReview
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "Platform",
     "Policy",
     "PupilsInvolved",
+    "RecognisedBrowser",
     "Recommendation",
     "ReferenceCounter",
     "Role",
