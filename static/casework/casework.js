@@ -1,9 +1,15 @@
 // Casework runs as ordinary pages: full page loads keep what is on screen simple to reason
-// about (nothing cached client-side from a previous person's session).
+// about (nothing cached client-side from a previous person's session). Hotwire Turbo is not
+// loaded; viewflow's lists (sorting, paging) and its reload prompt call Turbo.visit, which
+// here is an ordinary page load.
 (function () {
   "use strict";
-  if (window.Turbo && window.Turbo.session) {
-    window.Turbo.session.drive = false;
+  if (!window.Turbo) {
+    window.Turbo = {
+      visit: function (url) {
+        window.location.assign(url);
+      },
+    };
   }
 
   // Screen privacy: the "Hide screen" button or Ctrl+Shift+H (Cmd+Shift+H on a Mac) covers
