@@ -1,7 +1,9 @@
 // Casework runs as ordinary pages: full page loads keep what is on screen simple to reason
 // about (nothing cached client-side from a previous person's session). Hotwire Turbo is not
-// loaded; viewflow's lists (sorting, paging) and its reload prompt call Turbo.visit, which
-// here is an ordinary page load.
+// loaded. viewflow's components ask it for three things, answered here as ordinary pages
+// do (this file loads before viewflow's): its lists (sorting, paging) and reload prompt
+// call Turbo.visit, a page load; the menu asks Turbo.navigator which visit is under way,
+// none; an error handler switches Turbo.session.drive off, as it is.
 (function () {
   "use strict";
   if (!window.Turbo) {
@@ -9,6 +11,8 @@
       visit: function (url) {
         window.location.assign(url);
       },
+      navigator: {},
+      session: { drive: false },
     };
   }
 
