@@ -46,8 +46,10 @@ register_converter(CaseReferenceConverter, "reference")
 register_converter(RecordIdConverter, "id")
 
 
-# 19 digits or more: past 9,223,372,036,854,775,807, the largest 64-bit integer, or close.
-_OVERLONG_NUMBER = re.compile(r"[0-9]{19,}")
+# A part of the address that is a number of 19 digits or more: past
+# 9,223,372,036,854,775,807, the largest 64-bit integer, or close. (Digits inside another
+# part, such as a password-reset token, are not a number.)
+_OVERLONG_NUMBER = re.compile(r"(?:^|/)[0-9]{19,}(?=/|$)")
 
 
 class AddressRangeMiddleware:

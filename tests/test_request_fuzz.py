@@ -201,3 +201,19 @@ def test_an_overlong_clause_number_on_the_concern_form_is_a_form_error(client):
     assert "99999999999999999999999 is not one of the available choices" in str(
         errors["suspected_clauses"]
     )
+
+
+def test_long_runs_of_digits_inside_a_part_of_an_address_are_not_numbers(client):
+    """A password-reset token's hex may hold 19 digits in a row; it still reaches its page."""
+    response = client.get("/accounts/password-reset/MQ/set-27fe18fad7e87289900565411296740c/")
+    assert response.status_code == 200
+
+
+def test_a_nul_byte_is_kept_in_the_audit_trail_written_out(client):
+    """PostgreSQL stores no NUL byte in JSON: the refused address is recorded all the same."""
+    from casework.models import AuditEvent
+
+    client.force_login(person("Hannah", "Reid").user)
+    assert client.get("/casework/cases/SM-2026-0009%00/").status_code == 404
+    event = AuditEvent.objects.filter(action="access.denied").last()
+    assert event.details["path"] == "/casework/cases/SM-2026-0009\\x00/"
