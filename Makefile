@@ -7,7 +7,7 @@ MANAGE := $(VENV)/bin/python manage.py
 # Local runs and tests use development settings; wsgi.py defaults to production.
 export CASEWORK_ENV ?= development
 
-.PHONY: setup system run serve demo-data test lint format lock clean
+.PHONY: setup system run serve demo-data test fuzz lint format lock clean
 
 setup: system $(VENV)/.installed
 
@@ -29,6 +29,12 @@ run: demo-data
 
 test: setup
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+
+# The property-based tests, randomised, with ten times the examples: for finding new
+# failures (each one found is then kept in its test as an @example).
+FUZZ_TESTS := tests/test_form_fuzz.py tests/test_request_fuzz.py tests/test_stateful_lifecycle.py
+fuzz: setup
+	CASEWORK_HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -n auto $(FUZZ_TESTS) $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -36,6 +36,18 @@ def actor_label_for(user: User | None) -> str:
     return person.full_name if person else (user.get_full_name() or user.email)
 
 
+def without_nul(value: Any) -> Any:
+    """``value`` with each NUL byte written out as \\x00: what a person typed or asked for
+    is kept as they sent it, and PostgreSQL stores no NUL byte in text or JSON."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul(item) for item in value]
+    return value
+
+
 def record(
     *,
     action: str,
@@ -67,8 +79,8 @@ def record(
             action=action,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
-            summary=summary[:300],
-            details=details or {},
+            summary=without_nul(summary)[:300],
+            details=without_nul(details or {}),
             client_address=_client_address.get(),
             previous_hash=head.last_hash,
         )

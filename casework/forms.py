@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from .addresses import RecordIdConverter
 from .evidence import ACCEPTED_DESCRIPTION
 from .models import (
     CENTRAL_TEAM,
@@ -71,6 +73,9 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+RECORD_ID = re.compile(RecordIdConverter.regex)
+
+
 def reasons_field(label: str = "Reasons", help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, help_text=help_text
@@ -91,7 +96,25 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class RangeCheckedChoices:
+    """Each chosen id must be a number a database integer holds before it is looked up:
+    SQLite cannot even be asked about a longer one. (A single choice is also safe in
+    Django itself, which answers an out-of-range id with nothing found; several choices
+    are looked up together, and are not.)"""
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for chosen in values:
+            if chosen not in self.empty_values and not RECORD_ID.fullmatch(str(chosen)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(chosen)[:40]},
+                )
+        return super().clean(value)
+
+
+class StaffChoiceField(RangeCheckedChoices, forms.ModelChoiceField):
     def label_from_instance(self, person: StaffMember) -> str:
         where = person.school.name if person.school_id else CENTRAL_TEAM
         volunteer = ", volunteer" if person.is_volunteer else ""
@@ -107,7 +130,7 @@ class SchoolField(forms.ModelChoiceField):
     }
 
 
-class ClauseChoiceField(forms.ModelMultipleChoiceField):
+class ClauseChoiceField(RangeCheckedChoices, forms.ModelMultipleChoiceField):
     def label_from_instance(self, clause: Clause) -> str:
         return f"{clause.code}: {clause.summary}"
 

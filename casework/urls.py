@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from . import urls_letters, urls_oversight, urls_subject_access
+from . import (
+    addresses,  # noqa: F401 (the <reference:…> and <id:…> parts of addresses)
+    urls_letters,
+    urls_oversight,
+    urls_subject_access,
+)
 from .policies import urls as urls_policies
 from .views import cases, concerns, pages
 
 app_name = "casework"
 
-case = "cases/<str:reference>/"
+case = "cases/<reference:reference>/"
 
 # The policy comes first: the application's own index opens its first page.
 urlpatterns = [
@@ -17,7 +22,7 @@ urlpatterns = [
     path("concerns/mine/", concerns.MyReportsView.as_view(), name="my_reports"),
     path("notices/", pages.NoticesView.as_view(), name="notices"),
     path(
-        "concerns/<str:reference>/received/",
+        "concerns/<reference:reference>/received/",
         concerns.ConcernReceivedView.as_view(),
         name="concern_received",
     ),
@@ -26,12 +31,12 @@ urlpatterns = [
     path(case, cases.CaseDetailView.as_view(), name="case"),
     path(f"{case}allegations/add/", cases.AddAllegationView.as_view(), name="add_allegation"),
     path(
-        f"{case}allegations/<int:allegation>/amend/",
+        f"{case}allegations/<id:allegation>/amend/",
         cases.AmendAllegationView.as_view(),
         name="amend_allegation",
     ),
     path(
-        f"{case}allegations/<int:allegation>/remove/",
+        f"{case}allegations/<id:allegation>/remove/",
         cases.RemoveAllegationView.as_view(),
         name="remove_allegation",
     ),
@@ -41,12 +46,12 @@ urlpatterns = [
     path(f"{case}resignation/", cases.ResignationView.as_view(), name="resignation"),
     path(f"{case}suspension/", cases.SuspendView.as_view(), name="suspend"),
     path(
-        f"{case}suspension/<int:suspension>/review/",
+        f"{case}suspension/<id:suspension>/review/",
         cases.ReviewSuspensionView.as_view(),
         name="review_suspension",
     ),
     path(
-        f"{case}suspension/<int:suspension>/lift/",
+        f"{case}suspension/<id:suspension>/lift/",
         cases.LiftSuspensionView.as_view(),
         name="lift_suspension",
     ),
@@ -69,7 +74,7 @@ urlpatterns = [
     ),
     path(f"{case}evidence/add/", cases.AddEvidenceView.as_view(), name="add_evidence"),
     path(
-        f"{case}evidence/<int:evidence_id>/",
+        f"{case}evidence/<id:evidence_id>/",
         cases.EvidenceDownloadView.as_view(),
         name="evidence",
     ),

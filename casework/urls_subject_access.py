@@ -4,7 +4,7 @@ from django.urls import path
 
 from .views import subject_access as views
 
-request = "subject-access/<int:pk>/"
+request = "subject-access/<id:pk>/"
 
 urlpatterns: list = [
     path("subject-access/", views.SubjectAccessListView.as_view(), name="subject_access_requests"),

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A request larger than the upload cap is refused before it is read.
+    "casework.uploads.UploadSizeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,6 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The client address for the audit trail, and an audit event for every refusal.
     "casework.middleware.AuditContextMiddleware",
+    # An address with a NUL byte or an overlong number is not found, before it is resolved.
+    "casework.addresses.AddressRangeMiddleware",
     # Everything needs a signed-in user unless a view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -273,6 +277,14 @@ AXES_ENABLED = env_bool("CASEWORK_SIGNIN_LOCKOUT", True)
 AXES_FAILURE_LIMIT = env_int("CASEWORK_SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CASEWORK_SIGNIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# On top of that pair (casework/signin.py): failures on one e-mail address from anywhere,
+# and from one client address whatever the e-mail address, each have a limit too; a
+# browser that has signed in as the person before passes all three, so a stranger cannot
+# keep anyone out of their own computer.
+CASEWORK_SIGNIN_ACCOUNT_FAILURE_LIMIT = env_int("CASEWORK_SIGNIN_ACCOUNT_FAILURE_LIMIT", 10)
+CASEWORK_SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("CASEWORK_SIGNIN_ADDRESS_FAILURE_LIMIT", 30)
+CASEWORK_SIGNIN_BROWSER_DAYS = env_int("CASEWORK_SIGNIN_BROWSER_DAYS", 90)
+AXES_WHITELIST_CALLABLE = "casework.signin.is_recognised_browser"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "casework.signin.attempted_email"
 AXES_CLIENT_IP_CALLABLE = "casework.middleware.client_address"
@@ -355,6 +367,29 @@ CASEWORK_CONSISTENCY_MINIMUM_CASES = env_int("CASEWORK_CONSISTENCY_MINIMUM_CASES
 
 # Largest evidence file accepted (issue: uploads are checked by content, not name).
 CASEWORK_EVIDENCE_MAX_BYTES = env_int("CASEWORK_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# What an uploaded office document (a zip archive) may unpack to: entries are unpacked a
+# chunk at a time and refused past these limits (casework/evidence/archives.py).
+CASEWORK_UNPACK_LIMITS = {
+    "MAX_ENTRIES": env_int("CASEWORK_UNPACK_MAX_ENTRIES", 5000),
+    "MAX_ENTRY_BYTES": env_int("CASEWORK_UNPACK_MAX_ENTRY_MB", 256) * 1024 * 1024,
+    "MAX_TOTAL_BYTES": env_int("CASEWORK_UNPACK_MAX_TOTAL_MB", 512) * 1024 * 1024,
+    "MAX_RATIO": env_int("CASEWORK_UNPACK_MAX_RATIO", 100),
+}
+# The largest picture decoded (width x height x frames), before any memory is spent on it.
+CASEWORK_IMAGE_MAX_PIXELS = env_int("CASEWORK_IMAGE_MAX_MEGAPIXELS", 50) * 1_000_000
+# One request may carry at most this many files and this much in all (each file also
+# within CASEWORK_EVIDENCE_MAX_MB); a larger request is refused before it is read.
+CASEWORK_UPLOAD_MAX_FILES = env_int("CASEWORK_UPLOAD_MAX_FILES", 10)
+CASEWORK_UPLOAD_MAX_BYTES = env_int("CASEWORK_UPLOAD_MAX_TOTAL_MB", 50) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "casework.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# What one person may send in a day (the trust's calendar day): concerns raised, and
+# evidence files added (with a concern or to a case).
+CASEWORK_DAILY_CONCERN_LIMIT = env_int("CASEWORK_DAILY_CONCERN_LIMIT", 10)
+CASEWORK_DAILY_EVIDENCE_LIMIT = env_int("CASEWORK_DAILY_EVIDENCE_LIMIT", 100)
 # Django keeps uploads larger than this in a temporary file rather than in memory; it never
 # refuses a file for its size, so Casework itself says what is too large.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -6,7 +6,7 @@ from viewflow.urls import Application, Site
 
 from casework import permissions
 from casework import urls as casework_urls
-from casework.forms import SignInForm
+from casework.signin import SignInView
 from casework.views.pages import HomeView
 from workflows.flows import CaseFlow, DpoFlow
 from workflows.viewsets import CaseFlowViewset, DpoFlowViewset, TasksApp, WaitingView
@@ -40,7 +40,7 @@ site = CaseworkSite(
 auth_patterns = [
     path(
         "login/",
-        login_not_required(auth_views.LoginView.as_view(authentication_form=SignInForm)),
+        login_not_required(SignInView.as_view()),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

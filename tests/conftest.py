@@ -12,6 +12,10 @@ from django.test import override_settings
 from casework import demo
 from casework.models import Hearing, StaffMember, User
 from casework.services.hearings import current_hearing
+from tests import fuzzing
+
+# Before any test module builds its hypothesis settings: they inherit from the profile.
+fuzzing.load_profile()
 
 # Playwright's synchronous API keeps an event loop running in the test thread; Django's
 # ORM calls from that thread are still synchronous and safe.

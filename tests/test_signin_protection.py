@@ -5,10 +5,12 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
 from casework import demo
-from casework.models import AuditEvent
+from casework.models import AuditEvent, RecognisedBrowser
+from casework.signin import BROWSER_COOKIE
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +134,83 @@ def test_session_and_csrf_cookies_are_not_readable_by_script(client):
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["httponly"] and session["samesite"] == "Lax"
     assert settings.CSRF_COOKIE_HTTPONLY
+
+
+# --- Limits across addresses and across accounts, and browsers that pass them ---------------
+
+
+def stranger() -> Client:
+    return Client()
+
+
+def signed_in_before(email: str = HELEN, address: str = OFFICE) -> Client:
+    """A browser the person has signed in with, then signed out of: it is recognised."""
+    browser = Client()
+    assert attempt(browser, email, DEMO_PASSWORD, address).status_code == 302
+    assert BROWSER_COOKIE in browser.cookies
+    browser.post("/accounts/logout/")
+    return browser
+
+
+def test_the_documented_sign_in_limits():
+    assert settings.CASEWORK_SIGNIN_ACCOUNT_FAILURE_LIMIT == 10
+    assert settings.CASEWORK_SIGNIN_ADDRESS_FAILURE_LIMIT == 30
+    assert settings.CASEWORK_SIGNIN_BROWSER_DAYS == 90
+
+
+def test_spraying_one_password_across_many_accounts_from_one_address_is_stopped():
+    client = stranger()
+    for n in range(settings.CASEWORK_SIGNIN_ADDRESS_FAILURE_LIMIT):
+        response = attempt(client, f"guess{n}@stclare.example", "Summer2026!", ELSEWHERE)
+        assert response.status_code == 200, n
+    response = attempt(client, demo.email_for("Michael", "Okafor"), "Summer2026!", ELSEWHERE)
+    assert response.status_code == 429
+    assert "from this network, with several e-mail addresses" in response.content.decode()
+    # Even the right password is refused from there, to a browser not recognised...
+    assert attempt(stranger(), HELEN, DEMO_PASSWORD, ELSEWHERE).status_code == 429
+    # ...and the same person elsewhere is not held back.
+    assert attempt(stranger(), HELEN, DEMO_PASSWORD, OFFICE).status_code == 302
+
+
+def test_one_account_attacked_from_many_addresses_is_stopped():
+    limit = settings.CASEWORK_SIGNIN_ACCOUNT_FAILURE_LIMIT
+    for n in range(limit):
+        assert (
+            attempt(stranger(), HELEN, "not-the-password", f"203.0.113.{n + 1}").status_code == 200
+        )
+    response = attempt(stranger(), HELEN, DEMO_PASSWORD, "203.0.113.200")
+    assert response.status_code == 429
+    assert "with this e-mail address, from more than one place" in response.content.decode()
+    locked = AuditEvent.objects.filter(action="signin.locked_out").last()
+    assert locked.details["limit"] == "account"
+
+
+def test_a_stranger_on_the_same_network_cannot_keep_a_person_out_of_their_own_browser():
+    helens_browser = signed_in_before(HELEN, OFFICE)
+    fail_until_locked(stranger(), HELEN, OFFICE)  # the pair: her e-mail, the school's address
+    for n in range(settings.CASEWORK_SIGNIN_ACCOUNT_FAILURE_LIMIT):  # and from everywhere
+        attempt(stranger(), HELEN, "not-the-password", f"203.0.113.{n + 1}")
+    assert attempt(stranger(), HELEN, DEMO_PASSWORD, OFFICE).status_code == 429
+    response = attempt(helens_browser, HELEN, DEMO_PASSWORD, OFFICE)
+    assert response.status_code == 302
+    assert "_auth_user_id" in helens_browser.session
+
+
+def test_a_recognised_browser_has_its_own_allowance_of_wrong_passwords():
+    browser = signed_in_before(HELEN, OFFICE)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert attempt(browser, HELEN, "not-the-password", OFFICE).status_code == 200
+    recognised = RecognisedBrowser.objects.get(user__email=HELEN)
+    assert recognised.failures == settings.AXES_FAILURE_LIMIT
+    # No longer recognised: its further failures count as anyone's do, and lock it out.
+    assert fail_until_locked(browser, HELEN, OFFICE).status_code == 429
+
+
+def test_a_browser_is_recognised_only_for_whoever_signed_in_with_it():
+    browser = signed_in_before(HELEN, OFFICE)
+    other = demo.email_for("Michael", "Okafor")
+    fail_until_locked(stranger(), other, OFFICE)
+    assert attempt(browser, other, DEMO_PASSWORD, OFFICE).status_code == 429
+    cookie = browser.cookies[BROWSER_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert not RecognisedBrowser.objects.filter(token_sha256=cookie.value).exists()  # hashed

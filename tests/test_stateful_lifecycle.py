@@ -72,6 +72,7 @@ from casework.services import (
     triage,
 )
 from casework.workdays import Calendar, procedure
+from tests.fuzzing import examples
 
 from .strategies import (
     HR_TASKS,
@@ -1540,7 +1541,7 @@ def test_random_sequences_of_actions_keep_every_case_consistent():
     run_state_machine_as_test(
         CaseLifecycles,
         settings=settings(
-            max_examples=20,
+            max_examples=examples(20),
             stateful_step_count=50,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

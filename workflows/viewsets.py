@@ -15,7 +15,12 @@ from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
 from viewflow.workflow.models import Task
 
-from casework import notifications, permissions, selectors
+from casework import (  # addresses: the <id:…> parts below
+    addresses,  # noqa: F401
+    notifications,
+    permissions,
+    selectors,
+)
 from casework.models import Case
 
 from .models import CaseProcess, DpoProcess
@@ -39,8 +44,8 @@ def _redirect(route: str, name: str, *, to: str):
 def _process_pages(view: type[View]):
     """A process's page and its chart: both lead to what the person may see of it."""
     return (
-        path("<int:process_pk>/", view.as_view(), name="process_detail"),
-        path("<int:process_pk>/chart/", view.as_view(), name="process_chart"),
+        path("<id:process_pk>/", view.as_view(), name="process_detail"),
+        path("<id:process_pk>/chart/", view.as_view(), name="process_chart"),
     )
 
 

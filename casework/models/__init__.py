@@ -60,6 +60,7 @@ from .safeguarding import (
     SafeguardingDecision,
     SafeguardingReview,
 )
+from .signin import RecognisedBrowser
 from .subject_access import RequestChannel, SubjectAccessRequest
 from .suspension import Suspension, SuspensionReview
 
@@ -109,6 +110,7 @@ __all__ = [
     "Platform",
     "Policy",
     "PupilsInvolved",
+    "RecognisedBrowser",
     "Recommendation",
     "ReferenceCounter",
     "ReferralBody",

@@ -34,6 +34,7 @@ from casework.storage import files_removed_on_failure
 from .cases import advance, note
 from .data_protection import open_dpo_decision
 from .evidence import attach_evidence
+from .limits import ensure_concern_allowed_today, ensure_evidence_allowed_today
 
 
 @dataclass
@@ -213,6 +214,7 @@ def report_concern(
     reporter: StaffMember,
     by: User,
     submission_token: uuid.UUID | None = None,
+    daily_limit: bool = True,
 ) -> Case:
     """Record a concern, number it, start its workflow and acknowledge it to the reporter.
 
@@ -227,6 +229,9 @@ def report_concern(
     if policy is None:
         raise RuleBroken("No policy is loaded, so no concern can be recorded. Tell HR.")
     _check(concern, reporter=reporter, policy=policy)
+    if daily_limit:  # off only for demonstration data, which walks many cases through a day
+        ensure_concern_allowed_today(reporter=reporter)
+    ensure_evidence_allowed_today(user=by, adding=len(concern.evidence))
     school, school_source = school_of(concern)
     with files_removed_on_failure() as saver:
         raised_at = timezone.now()

@@ -9,6 +9,7 @@ from casework.models import Case, EvidenceFile, User
 from casework.storage import FileSaver, files_removed_on_failure
 
 from .cases import locked_case, note
+from .limits import ensure_evidence_allowed_today
 
 EVIDENCE_REFUSAL = (
     "Only the case manager, or the investigating officer during the investigation, may add "
@@ -37,7 +38,14 @@ def attach_evidence(
         action="evidence.added",
         summary=f"Evidence added: {checked.original_name}",
         target=evidence,
-        details={"sha256": checked.sha256, "bytes": len(checked.content)},
+        details={
+            "sha256": checked.sha256,
+            "bytes": len(checked.content),
+            # A picture is kept re-encoded without its metadata: the hash of what was sent
+            # is kept too, so the file can be matched to the one the person holds.
+            "sha256_as_received": checked.received_sha256 or checked.sha256,
+            "metadata_removed": checked.received_sha256 not in ("", checked.sha256),
+        },
     )
     return evidence
 
@@ -52,6 +60,7 @@ def add_evidence(
             raise RuleBroken("This case is closed; its evidence can no longer change.")
         if not permissions.may_add_evidence(case, by):
             raise NotAllowed(EVIDENCE_REFUSAL)
+        ensure_evidence_allowed_today(user=by, adding=1)
         return attach_evidence(
             case=case, checked=checked, by=by, saver=saver, description=description
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -13,6 +14,7 @@ from django.views.generic import FormView
 
 from casework import selectors
 from casework.errors import CaseworkError, NotAllowed
+from casework.uploads import upload_refusal
 
 
 class ServiceFormView(FormView):
@@ -35,6 +37,15 @@ class ServiceFormView(FormView):
         if getattr(self, "case", None) is not None and self.form_accepts_case():
             kwargs["case"] = self.case
         return kwargs
+
+    def get_form(self, form_class=None):
+        """A submission whose files went past the request's cap is refused whole."""
+        form = super().get_form(form_class)
+        refusal = upload_refusal(self.request)
+        if refusal and form.is_bound:
+            file_fields = [n for n, f in form.fields.items() if isinstance(f, forms.FileField)]
+            form.add_error(file_fields[0] if file_fields else None, refusal)
+        return form
 
     def perform(self, form):
         raise NotImplementedError

@@ -1,9 +1,19 @@
 // Casework runs as ordinary pages: full page loads keep what is on screen simple to reason
-// about (nothing cached client-side from a previous person's session).
+// about (nothing cached client-side from a previous person's session). Hotwire Turbo is not
+// loaded. viewflow's components ask it for three things, answered here as ordinary pages
+// do (this file loads before viewflow's): its lists (sorting, paging) and reload prompt
+// call Turbo.visit, a page load; the menu asks Turbo.navigator which visit is under way,
+// none; an error handler switches Turbo.session.drive off, as it is.
 (function () {
   "use strict";
-  if (window.Turbo && window.Turbo.session) {
-    window.Turbo.session.drive = false;
+  if (!window.Turbo) {
+    window.Turbo = {
+      visit: function (url) {
+        window.location.assign(url);
+      },
+      navigator: {},
+      session: { drive: false },
+    };
   }
 
   // Screen privacy: the "Hide screen" button or Ctrl+Shift+H (Cmd+Shift+H on a Mac) covers
