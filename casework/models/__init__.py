@@ -46,6 +46,7 @@ from .people import (
 )
 from .policy import Clause, Policy
 from .safeguarding import LadoOutcome, LadoReferral, LowLevelConcern
+from .suggestions import ClauseExample
 from .suspension import Suspension, SuspensionReview
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "Clause",
+    "ClauseExample",
     "ClosureDay",
     "CompanionKind",
     "DeliveryMethod",

@@ -1,0 +1,129 @@
+"""Suggestions for a description: the ranker of the policy in force, and its examples.
+
+Per process, per policy version: one ranker (built on first use) and the prepared
+examples. Each call asks the database only which examples are newest; descriptions are
+read, and prepared, only for examples not seen before, and are not kept once prepared.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from casework.models import Policy
+
+from . import learning
+from .model import ModelUnavailable, get_model
+from .ranking import ClauseFacts, Example, ExampleSet, Ranker, Suggestion
+
+OFFERED_FIRST = 3
+
+
+class SuggestionsUnavailable(RuntimeError):
+    """Suggestions cannot be given now; every form works without them."""
+
+
+@dataclass
+class _PolicyIndex:
+    ranker: Ranker
+    signature: tuple = ()
+    examples: ExampleSet | None = None
+    prepared: dict[int, tuple] = field(default_factory=dict)  # case id -> (vector, concepts)
+
+
+_lock = threading.Lock()
+_indexes: dict[int, _PolicyIndex] = {}
+
+
+def enabled() -> bool:
+    return bool(settings.CASEWORK_SUGGESTIONS["ENABLED"])
+
+
+def suggest(
+    text: str,
+    *,
+    policy: Policy,
+    context: dict[str, str] | None = None,
+    ignore_case: int | None = None,
+    limit: int | None = None,
+) -> list[Suggestion]:
+    """The policy's clauses, best fit first, each with a score and the reason.
+
+    ``ignore_case`` leaves out that case's own examples, so HR sees what the description
+    suggests rather than what its reporter ticked. Raises SuggestionsUnavailable when the
+    model cannot be loaded or suggestions are switched off.
+    """
+    if not enabled():
+        raise SuggestionsUnavailable("Clause suggestions are switched off.")
+    try:
+        index = _index_for(policy)
+    except ModelUnavailable as error:
+        raise SuggestionsUnavailable(str(error)) from error
+    examples = _examples_for(index, policy)
+    return index.ranker.rank(
+        text, examples=examples, ignore=ignore_case, context=context, limit=limit
+    )
+
+
+def _index_for(policy: Policy) -> _PolicyIndex:
+    index = _indexes.get(policy.pk)
+    if index is not None:
+        return index
+    model = get_model()
+    with _lock:
+        index = _indexes.get(policy.pk)
+        if index is None:
+            clauses = [
+                ClauseFacts(
+                    code=c.code,
+                    text=c.text,
+                    summary=c.summary,
+                    safeguarding=c.safeguarding,
+                    data_protection=c.data_protection,
+                )
+                for c in policy.clauses.order_by("order")
+            ]
+            index = _indexes[policy.pk] = _PolicyIndex(ranker=Ranker(clauses, model))
+        return index
+
+
+def _examples_for(index: _PolicyIndex, policy: Policy) -> ExampleSet:
+    decisions = learning.recent_decisions(
+        policy=policy, limit=settings.CASEWORK_SUGGESTIONS["EXAMPLES"]
+    )
+    signature = tuple(decisions)
+    if signature == index.signature and index.examples is not None:
+        return index.examples
+    with _lock:
+        if signature == index.signature and index.examples is not None:
+            return index.examples
+        by_case: dict[int, dict[str, float]] = {}
+        for _, case_id, code, source in decisions:
+            votes = by_case.setdefault(case_id, {})
+            votes[code] = max(votes.get(code, 0.0), learning.WEIGHT[source])
+        new = [case_id for case_id in by_case if case_id not in index.prepared]
+        ranker = index.ranker
+        if new:
+            for case_id, text in learning.descriptions(new).items():
+                prepared = ranker.prepare([Example(key=case_id, text=text, votes=())])
+                index.prepared[case_id] = (prepared.vectors[0], prepared.concepts[0])
+        for gone in set(index.prepared) - set(by_case):
+            del index.prepared[gone]
+        rows, vectors, concepts = [], [], []
+        for case_id, votes in by_case.items():
+            if case_id in index.prepared:
+                vector, found = index.prepared[case_id]
+                rows.append(Example(key=case_id, text="", votes=tuple(votes.items())))
+                vectors.append(vector)
+                concepts.append(found)
+        index.examples = ranker.example_set(rows, vectors, concepts)
+        index.signature = signature
+        return index.examples
+
+
+def forget() -> None:
+    """Drop every cached ranker and example (tests; a newly loaded policy is new anyway)."""
+    with _lock:
+        _indexes.clear()
