@@ -12,6 +12,11 @@ case = "cases/<str:reference>/"
 urlpatterns = [
     path("policy/", pages.PolicyView.as_view(), name="policy"),
     path("concerns/new/", concerns.ReportConcernView.as_view(), name="report_concern"),
+    path(
+        "concerns/new/suggestions/",
+        concerns.ConcernSuggestionsView.as_view(),
+        name="concern_suggestions",
+    ),
     path("concerns/mine/", concerns.MyReportsView.as_view(), name="my_reports"),
     path(
         "concerns/<str:reference>/received/",

@@ -228,6 +228,8 @@ RULES: dict[str, Rule] = {
     "casework:index": SIGNED_IN,
     "casework:policy": SIGNED_IN,
     "casework:report_concern": WORKFORCE,
+    # POST only (a description is never put in an address); who may POST: test_suggestions.
+    "casework:concern_suggestions": Rule(NO_KWARGS, fixed()),
     "casework:my_reports": WORKFORCE,
     "casework:concern_received": Rule(MAIN, fixed("reporter")),
     # HR's oversight: the audit log and exports

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Max
 
 from casework import permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import RESUME_TO, Allegation, Case, Clause, Status, User
+from casework.suggestions import learning
 
 from .cases import locked_case, note
 
@@ -69,7 +72,10 @@ def _ensure_clause_of_cited_policy(case: Case, clause: Clause) -> None:
         )
 
 
-def add_allegation(*, case: Case, by: User, clause: Clause, particulars: str) -> Allegation:
+def add_allegation(
+    *, case: Case, by: User, clause: Clause, particulars: str, offered: Sequence[str] = ()
+) -> Allegation:
+    """Frame an allegation; ``offered`` are the clause codes suggested on screen, if any."""
     with locked_case(case) as case:
         _ensure_may_frame(case, by)
         _ensure_clause_of_cited_policy(case, clause)
@@ -87,11 +93,17 @@ def add_allegation(*, case: Case, by: User, clause: Clause, particulars: str) ->
             target=allegation,
             details={"clause": clause.code},
         )
+        learning.record_allegation_choice(allegation=allegation, offered=offered, by=by)
         return allegation
 
 
 def amend_allegation(
-    *, allegation: Allegation, by: User, clause: Clause, particulars: str
+    *,
+    allegation: Allegation,
+    by: User,
+    clause: Clause,
+    particulars: str,
+    offered: Sequence[str] = (),
 ) -> Allegation:
     with locked_case(allegation.case_id) as case:
         _ensure_may_frame(case, by)
@@ -110,6 +122,7 @@ def amend_allegation(
             summary=f"Allegation {allegation.number} amended ({before} → {clause.code})",
             target=allegation,
         )
+        learning.record_allegation_choice(allegation=allegation, offered=offered, by=by)
         return allegation
 
 

@@ -25,6 +25,7 @@ from casework.models import (
     User,
 )
 from casework.storage import files_removed_on_failure
+from casework.suggestions import learning
 from casework.workdays import procedure
 
 from .cases import advance, note
@@ -49,6 +50,10 @@ class Concern:
     pupil_left_on: datetime.date | None = None
     confidentiality_requested: bool = False
     evidence: list[CheckedFile] = field(default_factory=list)
+    # The clause codes suggested first on the form, best first (none if none were shown).
+    offered_clauses: list[str] = field(default_factory=list)
+    # The reporter says it exposes a colleague's image or someone's personal information.
+    personal_data_shared: bool = False
 
 
 def next_reference(*, year: int) -> str:
@@ -156,9 +161,11 @@ def report_concern(*, concern: Concern, reporter: StaffMember, by: User) -> Case
             pupil_left_on=concern.pupil_left_on,
             confidentiality_requested=concern.confidentiality_requested,
             safeguarding=needs_safeguarding_route(concern),
-            data_protection=any(c.data_protection for c in concern.suspected_clauses),
+            data_protection=concern.personal_data_shared
+            or any(c.data_protection for c in concern.suspected_clauses),
         )
         case.suspected_clauses.set(concern.suspected_clauses)
+        learning.record_reporter_choices(case=case, offered=concern.offered_clauses, by=by)
         case.action_due_on = deadlines.action_due_on(case)
         case.save(update_fields=["action_due_on"])
         note(

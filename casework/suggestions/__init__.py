@@ -14,6 +14,13 @@ concern and allegation forms work as they do without suggestions, saying so.
 """
 
 from .ranking import Suggestion
-from .suggester import OFFERED_FIRST, SuggestionsUnavailable, enabled, suggest
+from .suggester import OFFERED_FIRST, SuggestionsUnavailable, available, enabled, suggest
 
-__all__ = ["OFFERED_FIRST", "Suggestion", "SuggestionsUnavailable", "enabled", "suggest"]
+__all__ = [
+    "OFFERED_FIRST",
+    "Suggestion",
+    "SuggestionsUnavailable",
+    "available",
+    "enabled",
+    "suggest",
+]

@@ -108,12 +108,13 @@ def record_allegation_choice(
     )
 
 
-def recent_decisions(*, policy: Policy, limit: int) -> list[tuple[int, int, str, str]]:
-    """(example id, case id, clause code, source) of the newest examples, newest first."""
+def recent_decisions(*, policy: Policy, limit: int) -> list[tuple]:
+    """(example id, case id, when the case was raised, clause code, source) of the newest
+    examples, newest first. The moment tells a case from a later one given the same id."""
     return list(
         ClauseExample.objects.filter(clause__policy=policy)
         .order_by("-id")
-        .values_list("id", "case_id", "clause__code", "source")[:limit]
+        .values_list("id", "case_id", "case__raised_at", "clause__code", "source")[:limit]
     )
 
 

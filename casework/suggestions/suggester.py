@@ -30,7 +30,8 @@ class _PolicyIndex:
     ranker: Ranker
     signature: tuple = ()
     examples: ExampleSet | None = None
-    prepared: dict[int, tuple] = field(default_factory=dict)  # case id -> (vector, concepts)
+    # (case id, raised at) -> (vector, concepts)
+    prepared: dict[tuple, tuple] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -39,6 +40,17 @@ _indexes: dict[int, _PolicyIndex] = {}
 
 def enabled() -> bool:
     return bool(settings.CASEWORK_SUGGESTIONS["ENABLED"])
+
+
+def available() -> bool:
+    """Whether suggestions can be given (the model loads, and they are switched on)."""
+    if not enabled():
+        return False
+    try:
+        get_model()
+    except ModelUnavailable:
+        return False
+    return True
 
 
 def suggest(
@@ -99,23 +111,23 @@ def _examples_for(index: _PolicyIndex, policy: Policy) -> ExampleSet:
     with _lock:
         if signature == index.signature and index.examples is not None:
             return index.examples
-        by_case: dict[int, dict[str, float]] = {}
-        for _, case_id, code, source in decisions:
-            votes = by_case.setdefault(case_id, {})
+        by_case: dict[tuple, dict[str, float]] = {}
+        for _, case_id, raised_at, code, source in decisions:
+            votes = by_case.setdefault((case_id, raised_at), {})
             votes[code] = max(votes.get(code, 0.0), learning.WEIGHT[source])
-        new = [case_id for case_id in by_case if case_id not in index.prepared]
+        new = {key[0]: key for key in by_case if key not in index.prepared}
         ranker = index.ranker
         if new:
             for case_id, text in learning.descriptions(new).items():
                 prepared = ranker.prepare([Example(key=case_id, text=text, votes=())])
-                index.prepared[case_id] = (prepared.vectors[0], prepared.concepts[0])
+                index.prepared[new[case_id]] = (prepared.vectors[0], prepared.concepts[0])
         for gone in set(index.prepared) - set(by_case):
             del index.prepared[gone]
         rows, vectors, concepts = [], [], []
-        for case_id, votes in by_case.items():
-            if case_id in index.prepared:
-                vector, found = index.prepared[case_id]
-                rows.append(Example(key=case_id, text="", votes=tuple(votes.items())))
+        for key, votes in by_case.items():
+            if key in index.prepared:
+                vector, found = index.prepared[key]
+                rows.append(Example(key=key[0], text="", votes=tuple(votes.items())))
                 vectors.append(vector)
                 concepts.append(found)
         index.examples = ranker.example_set(rows, vectors, concepts)
