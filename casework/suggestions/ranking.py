@@ -22,7 +22,7 @@ import numpy as np
 
 from . import vocabulary
 from .model import EmbeddingModel, mean_unit
-from .words import Term, Word, find, stem, words_of
+from .words import Term, Word, stem, words_of
 
 _STOPWORD_TEXT = """a an the and or but of to in on at for with by from as is are was were be
     been being
@@ -124,6 +124,16 @@ class Ranker:
         self.model = model
         self.tuning = tuning or Tuning()
         self.concepts = vocabulary.parsed_concepts()
+        # Terms by the stem they start with (and those starting with a prefix), so a
+        # description is read once rather than once per term.
+        self.terms_by_stem: dict[str, list[tuple[str, Term]]] = {}
+        self.prefix_terms: list[tuple[str, Term]] = []
+        for name, terms in self.concepts.items():
+            for term in terms:
+                if term.prefix[0]:
+                    self.prefix_terms.append((name, term))
+                else:
+                    self.terms_by_stem.setdefault(term.parts[0], []).append((name, term))
         self.stop_ids = self._stop_token_ids()
         profiles = {p.code: p for p in vocabulary.PROFILES}
         texts_by_clause = []
@@ -259,8 +269,9 @@ class Ranker:
             scored.append((raw, clause, found))
         scored.sort(key=lambda item: (-item[0], item[1].facts.code))
         suggestions = []
+        nearest = _NearestWords(self, words)
         for raw, clause, found in scored[: limit or len(scored)]:
-            words_shown = found.words[:4] or self._nearest_words(words, clause)
+            words_shown = found.words[:4] or nearest.to(clause)
             suggestions.append(
                 Suggestion(
                     code=clause.facts.code,
@@ -278,10 +289,16 @@ class Ranker:
     def _concepts_in(self, words: list[Word], context: dict[str, str]) -> dict[str, list]:
         """Each concept present: the (start, end, words) of its occurrences."""
         matched: dict[str, list] = {}
-        for name, terms in self.concepts.items():
-            spans = find(list(terms), words)
-            if spans:
-                matched[name] = [(i, j, " ".join(w.text for w in words[i:j])) for i, j in spans]
+        for i, word in enumerate(words):
+            lowered = word.text.lower()
+            candidates = self.terms_by_stem.get(word.stem, [])
+            prefixed = [(n, t) for n, t in self.prefix_terms if lowered.startswith(t.parts[0])]
+            for name, term in (*candidates, *prefixed):
+                if term.matches_at(words, i):
+                    j = i + len(term.parts)
+                    matched.setdefault(name, []).append(
+                        (i, j, " ".join(w.text for w in words[i:j]))
+                    )
         for name, (first, second, within) in vocabulary.NEAR.items():
             pairs = [
                 (a[0], b[1], f"{a[2]} {b[2]}" if b[0] - a[1] == 0 else f"{a[2]} … {b[2]}")
@@ -301,10 +318,16 @@ class Ranker:
         in what they describe (the concepts both contain)."""
         tuning = self.tuning
         rows = examples.rows
-        overlap = np.array(
-            [len(concepts & other) / max(1, len(concepts | other)) for other in examples.concepts]
+        closeness = examples.vectors @ vector
+        # Where neither description has a recognised concept, meaning alone decides.
+        similarities = np.array(
+            [
+                (close + len(concepts & other) / len(concepts | other)) / 2
+                if concepts | other
+                else close
+                for close, other in zip(closeness, examples.concepts, strict=True)
+            ]
         )
-        similarities = (examples.vectors @ vector + overlap) / 2
         if ignore is not None:
             similarities[[row.key == ignore for row in rows]] = -1.0
         order = np.argsort(-similarities)[: tuning.neighbours]
@@ -327,17 +350,25 @@ class Ranker:
                 evidence[code].examples = vote / (total + 0.3)
                 evidence[code].similar = counts[code]
 
-    def _nearest_words(self, words: list[Word], clause: _Clause) -> list[str]:
-        """When no cue matched: the description's words the model finds closest."""
-        candidates = [w for w in words if w.stem not in STOPWORDS and len(w.text) > 2]
-        if not candidates:
+
+class _NearestWords:
+    """When no cue matched a clause: the description's words the model finds closest to
+    it (each word's vector worked out once, and only if needed)."""
+
+    def __init__(self, ranker: Ranker, words: list[Word]) -> None:
+        self.ranker = ranker
+        self.candidates = [w.text for w in words if w.stem not in STOPWORDS and len(w.text) > 2]
+        self.vectors: np.ndarray | None = None
+
+    def to(self, clause: _Clause) -> list[str]:
+        if not self.candidates:
             return []
-        scored = sorted(
-            ((float(self.embed(w.text) @ clause.centroid), w.text) for w in candidates),
-            reverse=True,
-        )
+        if self.vectors is None:
+            self.vectors = np.vstack([self.ranker.embed(text) for text in self.candidates])
+        closeness = self.vectors @ clause.centroid
         seen: list[str] = []
-        for _, text in scored:
+        for index in np.argsort(-closeness):
+            text = self.candidates[index]
             if text.lower() not in (s.lower() for s in seen):
                 seen.append(text)
             if len(seen) == 2:

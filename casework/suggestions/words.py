@@ -105,12 +105,3 @@ class Term:
                 return False
         return True
 
-
-def find(terms: list[Term], words: list[Word]) -> list[tuple[int, int]]:
-    """Where any of the terms occurs, as (first word, past last word) index pairs."""
-    found = []
-    for i in range(len(words)):
-        for term in terms:
-            if term.matches_at(words, i):
-                found.append((i, i + len(term.parts)))
-    return found
