@@ -85,7 +85,7 @@
 // picks that clause in the list.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-cw-suggest-url]");
+  var form = null; // the concern form, once the page is read (this script loads in <head>)
 
   function fieldOf(name) {
     var input = form.querySelector("[name='" + name + "']");
@@ -180,7 +180,11 @@
       });
   }
 
-  if (form) {
+  function setUpConcernForm() {
+    form = document.querySelector("form[data-cw-suggest-url]");
+    if (!form) {
+      return;
+    }
     var text = form.querySelector("[name='what_was_seen']");
     if (text) {
       text.addEventListener("input", function () {
@@ -208,6 +212,12 @@
       }
     });
     refreshPrompts();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpConcernForm);
+  } else {
+    setUpConcernForm();
   }
 
   document.addEventListener("click", function (event) {
