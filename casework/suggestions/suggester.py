@@ -60,12 +60,14 @@ def suggest(
     context: dict[str, str] | None = None,
     ignore_case: int | None = None,
     limit: int | None = None,
+    learned: bool = True,
 ) -> list[Suggestion]:
     """The policy's clauses, best fit first, each with a score and the reason.
 
     ``ignore_case`` leaves out that case's own examples, so HR sees what the description
-    suggests rather than what its reporter ticked. Raises SuggestionsUnavailable when the
-    model cannot be loaded or suggestions are switched off.
+    suggests rather than what its reporter ticked; ``learned=False`` leaves out every
+    decision (to measure what the policy's own wording and the model do). Raises
+    SuggestionsUnavailable when the model cannot be loaded or suggestions are switched off.
     """
     if not enabled():
         raise SuggestionsUnavailable("Clause suggestions are switched off.")
@@ -73,7 +75,7 @@ def suggest(
         index = _index_for(policy)
     except ModelUnavailable as error:
         raise SuggestionsUnavailable(str(error)) from error
-    examples = _examples_for(index, policy)
+    examples = _examples_for(index, policy) if learned else None
     return index.ranker.rank(
         text, examples=examples, ignore=ignore_case, context=context, limit=limit
     )

@@ -104,4 +104,3 @@ class Term:
             elif word.stem != part:
                 return False
         return True
-

@@ -71,7 +71,10 @@ class Command(BaseCommand):
         median = statistics.median(timings)
         p95 = timings[int(0.95 * (len(timings) - 1))]
         write = self.stdout.write
-        write(f"Memory added by suggestions (libraries, model, ranker): {added:.1f} MB (target < {MEMORY_TARGET_MB})")
+        write(
+            f"Memory added by suggestions (libraries, model, ranker): {added:.1f} MB "
+            f"(target < {MEMORY_TARGET_MB})"
+        )
         write(f"First suggestion (cold, loading the model): {cold_ms:.0f} ms")
         write(
             f"Warm suggestion over {len(timings)} descriptions: median {median:.1f} ms, "

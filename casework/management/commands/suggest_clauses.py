@@ -57,10 +57,15 @@ class Command(BaseCommand):
         parser.add_argument("--evaluate", metavar="FILE", help="JSON lines of text and clauses.")
         parser.add_argument("--split", help="With --evaluate: only rows of this split.")
         parser.add_argument(
+            "--without-decisions",
+            action="store_true",
+            help="Leave out what the trust has decided so far (the cue words and model alone).",
+        )
+        parser.add_argument(
             "--top", type=int, default=5, help="Suggestions per description (at least 3)."
         )
 
-    def handle(self, *args, evaluate=None, split=None, top=5, **options):
+    def handle(self, *args, evaluate=None, split=None, top=5, without_decisions=False, **options):
         if top < 3:
             raise CommandError("--top must be at least 3.")
         policy = selectors.current_policy()
@@ -71,6 +76,7 @@ class Command(BaseCommand):
             suggest("", policy=policy)  # load the model now, so a failure is said once
         except SuggestionsUnavailable as error:
             raise CommandError(f"Suggestions are unavailable: {error}") from None
+        self.learned = not without_decisions
         if evaluate:
             self.evaluate(evaluate, policy=policy, codes=codes, split=split)
         else:
@@ -81,7 +87,7 @@ class Command(BaseCommand):
             text = line.strip()
             if not text:
                 continue
-            ranked = suggest(text, policy=policy, limit=top)
+            ranked = suggest(text, policy=policy, limit=top, learned=self.learned)
             self.stdout.write(
                 json.dumps(
                     {"text": text, "suggestions": [s.as_dict() for s in ranked]},
@@ -98,7 +104,7 @@ class Command(BaseCommand):
         tallies: dict[str, Tally] = {}
         for row in rows:
             name = row.get("split") or "all"
-            ranked = suggest(row["text"], policy=policy, limit=3)
+            ranked = suggest(row["text"], policy=policy, limit=3, learned=self.learned)
             tallies.setdefault(name, Tally(name)).add(row, [s.code for s in ranked])
         order = sorted(tallies, key=lambda n: (n != REPORTED_SPLIT, n))
         for name in order:
