@@ -554,3 +554,12 @@ def test_the_workflow_is_unchanged_by_suggestions(sign_in):
     assert case.status == Status.SAFEGUARDING_REVIEW
     (task,) = engine.open_tasks(case)
     assert task.flow_task.name == "safeguarding_review"
+
+
+def test_a_clause_id_no_database_can_hold_is_refused_with_a_message(sign_in):
+    page = sign_in("Priya", "Patel").post(
+        REPORT, concern_form(suspected_clauses=["99999999999999999999999"])
+    )
+    assert page.status_code == 200
+    assert "is not a valid value" in page.content.decode()
+    assert Case.objects.count() == 0

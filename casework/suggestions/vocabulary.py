@@ -42,10 +42,13 @@ CONCEPTS: dict[str, str] = {
         "photo* | picture | pic | pics | image | video | clip | film* | selfie | footage "
         "| snap | snaps | recording | record | recorded"
     ),
+    # Not "a teacher" or "a TA" alone: that is usually who the concern is about.
     "colleague": (
-        "colleague* | co-worker* | coworker* | workmate* | staff | another teacher "
-        "| other teacher* | new teacher | teacher asleep | fellow teacher | the head | deputy "
-        "| head of year | ta | tas | teaching assistant | one of us | us"
+        "colleague* | co-worker* | coworker* | workmate* | another teacher | other teacher* "
+        "| new teacher | teacher asleep | fellow teacher | the head | deputy | head of year "
+        "| one of us | us | staff party | staff night | staff christmas | staff do | staff meal "
+        "| staff team | staff netball | staff football | staff room | staffroom | other staff "
+        "| members of staff | the staff | staff photo* | staff trip | staff training | training day"
     ),
     "pupil": (
         "pupil* | student* | child | kid | boy | girl | boys | girls | year # | sixth former* "
@@ -60,7 +63,10 @@ CONCEPTS: dict[str, str] = {
         "friend request* | add* | follow* | message* | messaging | dm | dms | dming "
         "| direct message* | chat* | snapchat | streak* | whatsapp | text* | meet up "
         "| meeting up | accepted | befriend* | friends with | comment* on her | comment* on his "
-        "| send* them | sends them | in touch | contact*"
+        "| send* them | sends them | in touch | contact* "
+        "| liking | liked her | liked his | likes her | likes his | liked a | likes a "
+        "| commenting on | comments on her | comments on his | discord | xbox "
+        "| playstation | online games | gaming | plays online | group chat with"
     ),
     "looking_up": (
         "look* up | looked up | search* | checking her | checking his | checking their "
@@ -77,7 +83,8 @@ CONCEPTS: dict[str, str] = {
     "pupil_data": (
         "name* and | names | class list | register | report | grades | marks | reading age* "
         "| medical | sen | ehcp | records | spreadsheet | personal data | data protection "
-        "| gdpr | consent | photo consent | faces | date of birth | address of"
+        "| gdpr | consent | photo consent | faces | date of birth | address of "
+        "| special needs | ehcp | meltdown | diagnos* | medical"
     ),
     "data_law": (
         "data protection | gdpr | personal data | information commissioner | ico "
@@ -98,7 +105,12 @@ CONCEPTS: dict[str, str] = {
         "| results before | before results | results spreadsheet | redundanc* | restructur* "
         "| before staff | before anyone | leak* | secret | private information | not supposed "
         "| named pupil | a named | which family | under social | pregnan* | self-harm* | in care "
-        "| adopted | arrested | police | court | revealed | outed | told everyone | private life of"
+        "| adopted | arrested | police | court | revealed | outed | told everyone "
+        "| private life of "
+        "| foster* | taken into care | social worker* | child protection plan | looked after "
+        "| custody | miscarriage | maternity | cancer | mental health | health condition "
+        "| hospital "
+        "| special needs | ehcp | disabilit* | counselling | therapy | affair | divorc*"
     ),
     "complaint": (
         "complain* | moan* | rant* | grievance | unfair* | ignored | ignore | won't listen "
@@ -106,7 +118,10 @@ CONCEPTS: dict[str, str] = {
         "| treated unfairly | workload | pay progression | pay rise | promotion | flexible working "
         "| instead of raising | instead of reporting | rather than reporting | rather than raising "
         "| instead of putting | instead of going | raised it internally | whistleblow* "
-        "| hr are | management ignore | leadership won't | concerns about | not dealing"
+        "| hr are | management ignore | leadership won't | concerns about | not dealing "
+        "| union | won't sort* | not sorting | her hours | his hours | my hours | contract "
+        "| not being paid | unpaid | overtime | not paid | head won't | management won't "
+        "| they won't | tribunal | constructive dismissal | being forced out | hate working"
     ),
     "work_talk": (
         "lesson* | behaved | behaviour of | staff meeting | meeting with a parent | inspection "
@@ -131,20 +146,26 @@ CONCEPTS: dict[str, str] = {
         "| stag do | hen do | slanging match | calling people | called people | names at "
         "| offensive | jokes about | fight* | brawl* | shouting abuse | vulgar | obscene "
         "| hate | insult* | idiot* | stupid | morons | porn* | sexual | sex | onlyfans "
-        "| graphic | violent"
+        "| graphic | violent "
+        "| gun | weapon* | knife | threatening | threat* | drugs | cocaine | weed | naked"
     ),
     "identifies": (
         "bio | profile says | says he teach* | says she teach* | teaches at | works at "
         "| proud teacher | introduces himself | introduces herself | mentions being "
         "| being a teacher | lists the trust | employer | from st | teacher at | in her lanyard "
-        "| in his lanyard | lanyard | obviously one of our | everyone knows she"
+        "| in his lanyard | lanyard | obviously one of our | everyone knows she "
+        "| on his profile | on her profile | named on | school named | school on his "
+        "| school on her | profile has | profile shows | works for the trust | job title"
     ),
     "unprofessional_talk": (
         "unprofessional | sarcastic | sarcasm | belittl* | insult* | aggressive | voice note "
         "| replied to a parent | reply to a parent | messages parents | messaged a parent "
         "| wrote to parents | never put in a letter | never put that in | never say "
         "| never use in school | never write | how we'd write | language | emoji* | tone "
-        "| patronising | condescending | shouting | rude comment | rude message | need to parent"
+        "| patronising | condescending | shouting | rude comment | rude message | need to parent "
+        "| sent a parent | message to a parent | messaged a parent | messaged parent* "
+        "| liar | threaten* | intimidat* | see her at | see him at | telling off | shouted at "
+        "| called her | called him"
     ),
     "personal_use": (
         "holiday* | dog | cat | birthday | wedding | sell* | sold | advertis* | promot* "
@@ -153,6 +174,7 @@ CONCEPTS: dict[str, str] = {
         "| personal stuff | personal photos | own band | night out | her family | his family"
     ),
     "account_name": "called | named | name | username | user name | handle | nickname | @*",
+    "name_of_account": "username | user name | nickname | random name | account name*",
     "unclear_owner": (
         "no mention of the school | nothing says | doesn't say | doesn't look like a school "
         "| not labelled | not clear it's | nobody would know | belongs to the school "
@@ -164,7 +186,9 @@ CONCEPTS: dict[str, str] = {
         "| locked | friends only | only friends | close friends | only visible | only family "
         "| thought it was private | thinking only | screenshot* | deleted | deleted it "
         "| shared widely | going round | went round | doing the rounds | reposted | passed "
-        "| all over | sent round | spread"
+        "| all over | sent round | spread "
+        "| group chat | forward* | it was private | was private | private chat "
+        "| private message* | sent round | shared it | screenshots"
     ),
     "personal_details": (
         "completely public | fully public | wide open | public profile | profile is public "
@@ -173,7 +197,10 @@ CONCEPTS: dict[str, str] = {
         "| his house | her house | phone number "
         "| mobile number | personal number | car registration | number plate | check-in* "
         "| location | dating profile | dating app | can see everything | found her | found his "
-        "| worked out where | strava | personal details"
+        "| worked out where | strava | personal details "
+        "| street name | house number | street | postcode | in the background "
+        "| where i live | registration | door number | front door | outside her house "
+        "| outside his house | her address | his address"
     ),
     "public_info_edit": (
         "wikipedia | google listing | google maps | google business | google page | google review* "
@@ -247,7 +274,10 @@ def cue(*concepts: str, weight: float, within: int | None = None) -> Cue:
 # Concepts made of two others found close together: "the class Instagram", "the school's
 # Facebook page", "the PE department's account".
 # The first comes before the second, with at most that many words between them.
-NEAR: dict[str, tuple[str, str, int]] = {"work_account": ("work_account_owner", "account", 1)}
+NEAR: dict[str, tuple[str, str, int]] = {
+    "work_account": ("work_account_owner", "account", 1),
+    "account_named": ("account", "account_name", 1),  # "an Instagram called @..."
+}
 
 PROFILES: tuple[Profile, ...] = (
     Profile(
@@ -332,9 +362,10 @@ PROFILES: tuple[Profile, ...] = (
         "DO-2",
         "Ensure that work social media accounts are clearly named as such",
         (
-            cue("account_name", "account", weight=0.8, within=3),
+            cue("account_named", weight=0.8),
+            cue("name_of_account", weight=0.6),
             cue("unclear_owner", weight=0.9),
-            cue("account_name", "work_account", weight=0.5),
+            cue("account_named", "work_account", weight=0.5),
         ),
         (
             "a class or department account whose name does not show it belongs to the school",
