@@ -37,6 +37,7 @@ from .models import (
 )
 from .permissions import conflicted_ids
 from .responsibility import chair_candidates
+from .suggestions.widgets import SuggestedClauses, offered_from
 from .vocabulary import appeal_outcome_choices, recommendation_label, with_hearing_named
 from .workdays import procedure_text
 
@@ -134,6 +135,17 @@ class ClauseChoiceField(RangeCheckedChoices, forms.ModelMultipleChoiceField):
     def label_from_instance(self, clause: Clause) -> str:
         return f"{clause.code}: {clause.summary}"
 
+    def _check_values(self, value):
+        # A value no database id can be is refused here, not handed to the database.
+        for pk in value:
+            if not str(pk).isdigit() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:20]},
+                )
+        return super()._check_values(value)
+
 
 # --- Raising a concern ----------------------------------------------------------------------
 
@@ -195,7 +207,7 @@ class ConcernForm(forms.Form):
     suspected_clauses = ClauseChoiceField(
         queryset=Clause.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SuggestedClauses,
         label="Which parts of the policy may have been breached?",
         help_text="Optional. Choose any that seem to apply, or tick “not sure”.",
     )
@@ -208,6 +220,13 @@ class ConcernForm(forms.Form):
         widget=DateInput,
         label="If a former pupil, when did they leave the school?",
         help_text="An approximate date is fine.",
+    )
+    personal_data_shared = forms.BooleanField(
+        required=False,
+        label="It shows a colleague's picture, or personal or confidential information about "
+        "someone",
+        help_text="If so, the trust's Data Protection Officer is told: they decide within 72 "
+        "hours whether it must be reported to the Information Commissioner.",
     )
     confidentiality_requested = forms.BooleanField(
         required=False,
@@ -263,6 +282,7 @@ class ConcernForm(forms.Form):
             and not (data.get("platform_other") or "").strip()
         ):
             self.add_error("platform_other", "Say which platform it was.")
+        data["offered_clauses"] = offered_from(self.data)
         return data
 
 
@@ -282,6 +302,11 @@ class AllegationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["clause"].queryset = case.policy.clauses.order_by("order")
         self.fields["clause"].label_from_instance = lambda c: f"{c.code}: {c.summary}"
+
+    def clean(self):
+        data = super().clean()
+        data["offered_clauses"] = offered_from(self.data)
+        return data
 
 
 class ReasonForm(forms.Form):

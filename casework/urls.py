@@ -19,6 +19,11 @@ case = "cases/<reference:reference>/"
 urlpatterns = [
     *urls_policies.urlpatterns,
     path("concerns/new/", concerns.ReportConcernView.as_view(), name="report_concern"),
+    path(
+        "concerns/new/suggestions/",
+        concerns.ConcernSuggestionsView.as_view(),
+        name="concern_suggestions",
+    ),
     path("concerns/mine/", concerns.MyReportsView.as_view(), name="my_reports"),
     path("notices/", pages.NoticesView.as_view(), name="notices"),
     path(

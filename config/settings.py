@@ -421,6 +421,13 @@ CASEWORK_RETENTION = {
     "OTHER_CASES_KEPT_YEARS": env_int("CASEWORK_RETENTION_OTHER_YEARS", 6),
 }
 
+# Clause suggestions (casework/suggestions): switched on unless CASEWORK_SUGGESTIONS is
+# false; they learn from this many of the newest decisions about clauses.
+CASEWORK_SUGGESTIONS = {
+    "ENABLED": env_bool("CASEWORK_SUGGESTIONS", True),
+    "EXAMPLES": env_int("CASEWORK_SUGGESTIONS_EXAMPLES", 2000),
+}
+
 # The letterhead every letter is printed on.
 CASEWORK_LETTERHEAD = {
     "TRUST_NAME": env_str("CASEWORK_LETTERHEAD_NAME", "St Clare Catholic Multi Academy Trust"),

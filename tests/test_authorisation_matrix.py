@@ -250,6 +250,8 @@ RULES: dict[str, Rule] = {
     "casework:policy_import": Rule(NO_KWARGS, fixed(*HR)),
     "casework:policy_import_review": Rule(NO_KWARGS, fixed(*HR)),
     "casework:report_concern": WORKFORCE,
+    # POST only (a description is never put in an address); who may POST: test_suggestions.
+    "casework:concern_suggestions": Rule(NO_KWARGS, fixed()),
     "casework:my_reports": WORKFORCE,
     "casework:notices": WORKFORCE,
     "casework:concern_received": Rule(MAIN, fixed("reporter")),

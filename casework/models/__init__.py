@@ -62,6 +62,7 @@ from .safeguarding import (
 )
 from .signin import RecognisedBrowser
 from .subject_access import RequestChannel, SubjectAccessRequest
+from .suggestions import ClauseExample
 from .suspension import Suspension, SuspensionReview
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "Clause",
+    "ClauseExample",
     "ClosureDay",
     "CompanionKind",
     "DeliveryMethod",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Max
 
 from casework import permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import RESUME_TO, Allegation, Case, Clause, Status, User
+from casework.suggestions import learning
 
 from . import routing
 from .cases import locked_case, note
@@ -70,10 +73,14 @@ def _ensure_clause_of_cited_policy(case: Case, clause: Clause) -> None:
         )
 
 
-def add_allegation(*, case: Case, by: User, clause: Clause, particulars: str) -> Allegation:
-    """Frame an allegation. If it brings a safeguarding or data-protection clause the case
-    had not answered, the case is routed again at once; the returned allegation's
-    ``routing`` says what that did, in words for the person who framed it."""
+def add_allegation(
+    *, case: Case, by: User, clause: Clause, particulars: str, offered: Sequence[str] = ()
+) -> Allegation:
+    """Frame an allegation; ``offered`` are the clause codes suggested on screen, if any.
+
+    If it brings a safeguarding or data-protection clause the case had not answered, the
+    case is routed again at once; the returned allegation's ``routing`` says what that did,
+    in words for the person who framed it."""
     with locked_case(case) as case:
         _ensure_may_frame(case, by)
         _ensure_clause_of_cited_policy(case, clause)
@@ -95,11 +102,17 @@ def add_allegation(*, case: Case, by: User, clause: Clause, particulars: str) ->
         allegation.routing = routing.recheck_clause_flags(
             case, by=by, allegation=allegation, cited_before=cited_before
         )
+        learning.record_allegation_choice(allegation=allegation, offered=offered, by=by)
         return allegation
 
 
 def amend_allegation(
-    *, allegation: Allegation, by: User, clause: Clause, particulars: str
+    *,
+    allegation: Allegation,
+    by: User,
+    clause: Clause,
+    particulars: str,
+    offered: Sequence[str] = (),
 ) -> Allegation:
     """Amend an allegation; the case's routing is checked again, as for a new one."""
     with locked_case(allegation.case_id) as case:
@@ -123,6 +136,7 @@ def amend_allegation(
         allegation.routing = routing.recheck_clause_flags(
             case, by=by, allegation=allegation, cited_before=cited_before
         )
+        learning.record_allegation_choice(allegation=allegation, offered=offered, by=by)
         return allegation
 
 

@@ -30,6 +30,7 @@ from casework.models import (
 )
 from casework.policies.figures import figure_of
 from casework.storage import files_removed_on_failure
+from casework.suggestions import learning
 
 from .cases import advance, note
 from .data_protection import open_dpo_decision
@@ -58,6 +59,10 @@ class Concern:
     # the reporter's explicit choice, which they confirm.
     school: School | None = None
     school_confirmed: bool = False
+    # The clause codes suggested first on the form, best first (none if none were shown).
+    offered_clauses: list[str] = field(default_factory=list)
+    # The reporter says it exposes a colleague's image or someone's personal information.
+    personal_data_shared: bool = False
 
 
 class SchoolNotConfirmed(RuleBroken):
@@ -259,9 +264,11 @@ def report_concern(
             confidentiality_requested=concern.confidentiality_requested,
             submission_token=submission_token,
             safeguarding=needs_safeguarding_route(concern, policy=policy),
-            data_protection=any(c.data_protection for c in concern.suspected_clauses),
+            data_protection=concern.personal_data_shared
+            or any(c.data_protection for c in concern.suspected_clauses),
         )
         case.suspected_clauses.set(concern.suspected_clauses)
+        learning.record_reporter_choices(case=case, offered=concern.offered_clauses, by=by)
         case.action_due_on = deadlines.action_due_on(case)
         case.save(update_fields=["action_due_on"])
         note(

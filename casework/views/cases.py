@@ -31,6 +31,7 @@ from casework.services.evidence import EVIDENCE_REFUSAL
 from casework.services.hearings import Arrangement, current_hearing
 from casework.vocabulary import hearing_name
 
+from . import suggestions
 from .base import CaseFormView, ServiceFormView
 
 
@@ -123,9 +124,27 @@ class AddAllegationView(CaseFormView):
     submit_label = "Add the allegation"
     success_message = "Allegation added."
     refusal = "Only the case manager, the DSL or the investigating officer may frame allegations."
+    template_name = "casework/frame_allegation.html"
+    offers_suggestions = True
 
     def may_act(self):
         return permissions.may_frame_allegations(self.case, self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.offers_suggestions:
+            context.update(suggestions.for_case(self.case))
+        return context
+
+    def linked_clause(self) -> int | None:
+        """The clause a "Use this clause" link chose (without script), if it is one."""
+        value = self.request.GET.get("clause", "")
+        if value.isdigit() and self.case.policy.clauses.filter(pk=int(value)).exists():
+            return int(value)
+        return None
+
+    def get_initial(self):
+        return {"clause": self.linked_clause()} if self.linked_clause() else {}
 
     def perform(self, form):
         self.framed = allegations.add_allegation(
@@ -133,6 +152,7 @@ class AddAllegationView(CaseFormView):
             by=self.request.user,
             clause=form.cleaned_data["clause"],
             particulars=form.cleaned_data["particulars"],
+            offered=form.cleaned_data["offered_clauses"],
         )
 
     def get_success_message(self) -> str:
@@ -158,7 +178,8 @@ class AmendAllegationView(AddAllegationView):
 
     def get_initial(self):
         allegation = get_object_or_404(self.case.allegations, pk=self.allegation_id)
-        return {"clause": allegation.clause_id, "particulars": allegation.particulars}
+        clause = self.linked_clause() or allegation.clause_id
+        return {"clause": clause, "particulars": allegation.particulars}
 
     def perform(self, form):
         self.framed = allegations.amend_allegation(
@@ -166,11 +187,14 @@ class AmendAllegationView(AddAllegationView):
             by=self.request.user,
             clause=form.cleaned_data["clause"],
             particulars=form.cleaned_data["particulars"],
+            offered=form.cleaned_data["offered_clauses"],
         )
 
 
 class RemoveAllegationView(AddAllegationView):
     form_class = forms.ReasonForm
+    template_name = CaseFormView.template_name
+    offers_suggestions = False
     title = "Remove an allegation"
     intro = "The allegation and the reason it was removed stay in the case's history."
     submit_label = "Remove the allegation"

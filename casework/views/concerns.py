@@ -1,8 +1,10 @@
 """Raising a concern, and following one's own reports."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from casework import permissions, selectors
@@ -18,6 +20,7 @@ from casework.services.concerns import (
 )
 
 from .base import ServiceFormView
+from .suggestions import offer_to_concern_form
 
 
 class ReportConcernView(ServiceFormView):
@@ -39,6 +42,21 @@ class ReportConcernView(ServiceFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "reporter": self.reporter, "policy": self.policy}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        offer_to_concern_form(context["form"], policy=self.policy)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "suggest" in request.POST:
+            # Suggestions asked for without script: the form again as filled in, with the
+            # suggestions first and no errors yet; nothing is stored.
+            initial = {name: request.POST.get(name) for name in request.POST}
+            initial["suspected_clauses"] = request.POST.getlist("suspected_clauses")
+            form = self.form_class(initial=initial, reporter=self.reporter, policy=self.policy)
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data
@@ -65,6 +83,8 @@ class ReportConcernView(ServiceFormView):
             pupil_left_on=data["pupil_left_on"],
             confidentiality_requested=data["confidentiality_requested"],
             evidence=checked,
+            offered_clauses=data["offered_clauses"],
+            personal_data_shared=data["personal_data_shared"],
         )
         try:
             self.created = report_concern(
@@ -82,6 +102,32 @@ class ReportConcernView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("casework:concern_received", args=[self.created.reference])
+
+
+@method_decorator(sensitive_post_parameters("what_was_seen"), name="dispatch")
+class ConcernSuggestionsView(ReportConcernView):
+    """The concern form's clause list, refreshed with suggestions as the reporter types.
+
+    For whoever may use the form, by POST only, so the description never appears in an
+    address or a server log; nothing is stored.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        offer_to_concern_form(form, policy=self.policy)
+        widget = form.fields["suspected_clauses"].widget
+        return JsonResponse(
+            {
+                "available": not widget.unavailable,
+                "offered": [s.code for s in widget.suggestions],
+                "safeguarding": any(s.safeguarding for s in widget.suggestions),
+                "data_protection": any(s.data_protection for s in widget.suggestions),
+                "html": str(form["suspected_clauses"]),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
 
 class ConcernReceivedView(TemplateView):

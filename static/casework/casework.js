@@ -86,3 +86,161 @@
     }
   });
 })();
+
+// Clause suggestions. On "Report a concern" the clause list is refreshed from the server as
+// the reporter describes what they saw (the best three first, with the reason); a suggested
+// or ticked safeguarding clause marks the pupil questions, and a data-protection one shows
+// the question about personal information. Without script the "Suggest" button sends the
+// form back to be shown again with the suggestions. On framing an allegation, "Use DO-5"
+// picks that clause in the list.
+(function () {
+  "use strict";
+  var form = null; // the concern form, once the page is read (this script loads in <head>)
+
+  function fieldOf(name) {
+    var input = form.querySelector("[name='" + name + "']");
+    return input ? input.closest(".cw-field") : null;
+  }
+
+  function clauseList() {
+    return document.getElementById("id_suspected_clauses");
+  }
+
+  function refreshPrompts() {
+    var list = clauseList();
+    if (!list) {
+      return;
+    }
+    var safeguarding =
+      !!list.querySelector("[data-cw-prompt='safeguarding']") ||
+      !!list.querySelector("input[data-cw-safeguarding]:checked");
+    var dataProtection =
+      !!list.querySelector("[data-cw-prompt='data-protection']") ||
+      !!list.querySelector("input[data-cw-data-protection]:checked");
+    var pupils = fieldOf("pupils_involved");
+    if (pupils) {
+      pupils.classList.toggle("cw-field--prompted", safeguarding);
+    }
+    var personalData = fieldOf("personal_data_shared");
+    if (personalData) {
+      var box = personalData.querySelector("input");
+      personalData.hidden = !(dataProtection || (box && box.checked));
+    }
+  }
+
+  function ticked() {
+    var values = [];
+    form.querySelectorAll("input[name='suspected_clauses']:checked").forEach(function (box) {
+      values.push(box.value);
+    });
+    return values;
+  }
+
+  var lastSent = null;
+  var timer = null;
+
+  function askForSuggestions(force) {
+    var text = form.querySelector("[name='what_was_seen']");
+    var token = form.querySelector("[name='csrfmiddlewaretoken']");
+    if (!text || !token) {
+      return;
+    }
+    var description = text.value.trim();
+    if (!force && (description.split(/\s+/).length < 4 || description === lastSent)) {
+      return;
+    }
+    lastSent = description;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", token.value);
+    body.append("what_was_seen", description);
+    ["account_kind", "pupils_involved"].forEach(function (name) {
+      var chosen = form.querySelector("[name='" + name + "']:checked");
+      if (chosen) {
+        body.append(name, chosen.value);
+      }
+    });
+    ticked().forEach(function (value) {
+      body.append("suspected_clauses", value);
+    });
+    fetch(form.getAttribute("data-cw-suggest-url"), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (answer) {
+        var list = clauseList();
+        if (!answer || !answer.html || !list) {
+          return;
+        }
+        var keep = ticked(); // what was ticked while the suggestions were on their way
+        var holder = document.createElement("div");
+        holder.innerHTML = answer.html;
+        var fresh = holder.firstElementChild;
+        fresh.querySelectorAll("input[name='suspected_clauses']").forEach(function (box) {
+          box.checked = keep.indexOf(box.value) !== -1;
+        });
+        list.replaceWith(fresh);
+        refreshPrompts();
+      })
+      .catch(function () {
+        // Suggestions are a help, never a requirement: the list stays as it was.
+      });
+  }
+
+  function setUpConcernForm() {
+    form = document.querySelector("form[data-cw-suggest-url]");
+    if (!form) {
+      return;
+    }
+    var text = form.querySelector("[name='what_was_seen']");
+    if (text) {
+      text.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(askForSuggestions, 800);
+      });
+      text.addEventListener("blur", function () {
+        askForSuggestions(false);
+      });
+    }
+    form.addEventListener("click", function (event) {
+      var target = event.target instanceof Element ? event.target : null;
+      if (target && target.closest("[data-cw-suggest]")) {
+        event.preventDefault();
+        askForSuggestions(true);
+      }
+    });
+    form.addEventListener("change", function (event) {
+      var name = event.target && event.target.name;
+      if (name === "suspected_clauses" || name === "personal_data_shared") {
+        refreshPrompts();
+      } else if (name === "account_kind" || name === "pupils_involved") {
+        lastSent = null;
+        askForSuggestions(false);
+      }
+    });
+    refreshPrompts();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpConcernForm);
+  } else {
+    setUpConcernForm();
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var link = target ? target.closest("[data-cw-use-clause]") : null;
+    var select = document.getElementById("id_clause");
+    if (!link || !select) {
+      return;
+    }
+    event.preventDefault();
+    select.value = link.getAttribute("data-cw-use-clause");
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    var particulars = document.getElementById("id_particulars");
+    (particulars || select).focus();
+  });
+})();
