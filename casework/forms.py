@@ -135,17 +135,6 @@ class ClauseChoiceField(RangeCheckedChoices, forms.ModelMultipleChoiceField):
     def label_from_instance(self, clause: Clause) -> str:
         return f"{clause.code}: {clause.summary}"
 
-    def _check_values(self, value):
-        # A value no database id can be is refused here, not handed to the database.
-        for pk in value:
-            if not str(pk).isdigit() or len(str(pk)) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": str(pk)[:20]},
-                )
-        return super()._check_values(value)
-
 
 # --- Raising a concern ----------------------------------------------------------------------
 

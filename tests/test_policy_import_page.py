@@ -304,7 +304,7 @@ def picture() -> bytes:
         ("policy.pdf", picture(), "cannot be imported as a policy"),
         ("policy.txt", b"", "is empty"),
         ("policy.txt", b"Dear all,\n\nPlease read the policy.\n", "No list of things to do"),
-        ("policy.pdf", b"%PDF-1.4\n%%EOF", "could not be read as a PDF"),
+        ("policy.pdf", b"%PDF-1.4\n%%EOF", "not a well-formed PDF"),
     ],
 )
 def test_bad_uploads_are_refused_with_a_reason_and_leave_nothing_behind(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from casework.demo_cases import case_at, clause, hr, person, raise_concern
-from casework.models import AuditEvent, Case, ClauseExample, Status
+from casework.models import AuditEvent, Case, ClauseExample, DpoDecision, Status
 from casework.services import allegations
 from casework.suggestions import SuggestionsUnavailable, model, suggest, suggester
 from workflows import engine
@@ -185,7 +185,7 @@ def test_a_data_protection_suggestion_brings_up_the_personal_information_questio
     assert "Data Protection Officer is told" in html
 
 
-def test_the_personal_information_answer_puts_the_dpo_question_to_triage(sign_in):
+def test_the_personal_information_answer_opens_the_dpos_decision(sign_in):
     client = sign_in("Priya", "Patel")
     response = client.post(
         REPORT,
@@ -193,7 +193,7 @@ def test_the_personal_information_answer_puts_the_dpo_question_to_triage(sign_in
     )
     assert response.status_code == 302
     case = Case.objects.get()
-    assert case.data_protection and case.dpo_confirmation_due
+    assert case.data_protection and DpoDecision.objects.get(case=case).is_outstanding
     without = client.post(REPORT, concern_form(clauses_not_sure="on"))
     assert without.status_code == 302
     assert not Case.objects.order_by("-pk").first().data_protection
@@ -561,5 +561,5 @@ def test_a_clause_id_no_database_can_hold_is_refused_with_a_message(sign_in):
         REPORT, concern_form(suspected_clauses=["99999999999999999999999"])
     )
     assert page.status_code == 200
-    assert "is not a valid value" in page.content.decode()
+    assert "is not one of the available choices" in page.content.decode()
     assert Case.objects.count() == 0

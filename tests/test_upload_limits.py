@@ -87,6 +87,8 @@ def test_a_request_declaring_more_than_the_cap_is_refused_before_it_is_read(clie
 
 def raise_concern(reporter, evidence=()):
     subject = person("Daniel", "Shaw")
+    # Each concern in other words, or the second would be the first sent again.
+    raise_concern.count = getattr(raise_concern, "count", 0) + 1
     return report_concern(
         concern=Concern(
             subject=subject,
@@ -94,7 +96,7 @@ def raise_concern(reporter, evidence=()):
             seen_on=datetime.date(2026, 1, 5),
             platform="facebook",
             account_kind="personal",
-            what_was_seen="A post about a colleague.",
+            what_was_seen=f"A post about a colleague (number {raise_concern.count}).",
             evidence=list(evidence),
         ),
         reporter=reporter,

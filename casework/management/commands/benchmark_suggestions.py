@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from casework import selectors
+from casework.management.trust_option import add_trust_argument, trust_from
 
 LATENCY_TARGET_MS = 50
 MEMORY_TARGET_MB = 150
@@ -39,12 +40,13 @@ class Command(BaseCommand):
     help = "Print the memory clause suggestions add and their warm latency (median and p95)."
 
     def add_arguments(self, parser):
+        add_trust_argument(parser)
         parser.add_argument("--repeat", type=int, default=5, help="Passes over the incidents.")
 
     def handle(self, *args, repeat: int, **options):
         if repeat < 1:
             raise CommandError("--repeat must be at least 1.")
-        policy = selectors.current_policy()
+        policy = selectors.current_policy(trust=trust_from(options.get("trust")))
         if policy is None:
             raise CommandError("No policy is loaded: run manage.py load_policy first.")
         texts = [json.loads(line)["text"] for line in INCIDENTS.read_text().splitlines() if line]

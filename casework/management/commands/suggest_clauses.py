@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand, CommandError
 
 from casework import selectors
+from casework.management.trust_option import add_trust_argument, trust_from
 from casework.suggestions import SuggestionsUnavailable, suggest
 
 REPORTED_SPLIT = "holdout"
@@ -54,6 +55,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        add_trust_argument(parser)
         parser.add_argument("--evaluate", metavar="FILE", help="JSON lines of text and clauses.")
         parser.add_argument("--split", help="With --evaluate: only rows of this split.")
         parser.add_argument(
@@ -68,7 +70,7 @@ class Command(BaseCommand):
     def handle(self, *args, evaluate=None, split=None, top=5, without_decisions=False, **options):
         if top < 3:
             raise CommandError("--top must be at least 3.")
-        policy = selectors.current_policy()
+        policy = selectors.current_policy(trust=trust_from(options.get("trust")))
         if policy is None:
             raise CommandError("No policy is loaded: run manage.py load_policy first.")
         codes = set(policy.clauses.values_list("code", flat=True))
