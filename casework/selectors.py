@@ -23,7 +23,9 @@ from .models import (
     DpoDecision,
     Hearing,
     LowLevelConcern,
+    MailStatus,
     Notice,
+    OutgoingMail,
     Policy,
     Role,
     Status,
@@ -130,6 +132,16 @@ def features_for(user: User) -> list[Feature]:
                 "Who did and saw what, when and from where; refusals too. Filter and export.",
                 reverse("casework:audit_log"),
                 "manage_search",
+            )
+        )
+    if permissions.may_see_failed_mail(user):
+        failed = OutgoingMail.objects.filter(status=MailStatus.FAILED).count()
+        features.append(
+            Feature(
+                f"Failed e-mail ({failed})" if failed else "Failed e-mail",
+                "E-mail Casework could not send after trying again: see it, send it again.",
+                reverse("casework:failed_mail"),
+                "unsubscribe",
             )
         )
     features.append(

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "csp",
     "viewflow",
     "viewflow.workflow",
+    "django_tasks",
+    "django_tasks_db",
     "casework",
     "workflows",
 ]
@@ -253,6 +255,24 @@ EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", PRODUCTION)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Casework <casework@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- E-mail off the request path (casework/mail). Every message is queued in the database
+# once the work it tells of is committed, and sent by the worker (`manage.py db_worker`),
+# never by a page. A connection to the mail server that does not answer within the timeout
+# is given up; a message is tried this many times in all, waiting RETRY_SECONDS after the
+# first failure and twice as long after each one after that, then shown to HR as failed.
+EMAIL_TIMEOUT = env_int("CASEWORK_MAIL_TIMEOUT_SECONDS", 10)
+CASEWORK_MAIL = {
+    "ATTEMPTS": env_int("CASEWORK_MAIL_ATTEMPTS", 5),
+    "RETRY_SECONDS": env_int("CASEWORK_MAIL_RETRY_SECONDS", 60),
+}
+TASKS = {
+    "default": {
+        # The test suite runs tasks at once (tests/conftest.py); everything else queues them.
+        "BACKEND": env_str("CASEWORK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 SESSION_COOKIE_AGE = env_int("CASEWORK_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the idle timer restarts on every request

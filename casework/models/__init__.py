@@ -37,6 +37,7 @@ from .investigation import (
     WitnessStatement,
 )
 from .letters import DeliveryMethod, Letter, LetterDelivery, LetterKind
+from .mail import MailStatus, OutgoingMail
 from .notices import Notice
 from .people import (
     CENTRAL_TEAM,
@@ -108,7 +109,9 @@ __all__ = [
     "LetterDelivery",
     "LetterKind",
     "LowLevelConcern",
+    "MailStatus",
     "Notice",
+    "OutgoingMail",
     "Platform",
     "Policy",
     "PupilsInvolved",
