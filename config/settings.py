@@ -345,7 +345,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # Every sign-in would be logged; failures and lockouts are in the audit trail instead.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A line for every task run; the mail worker turns it back up for its own output.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 VIEWFLOW = {"AUTOREGISTER": False}  # middleware is listed explicitly above
