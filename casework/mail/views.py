@@ -29,7 +29,7 @@ class FailedMailView(HROnly, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         before = self.request.GET.get("before", "")
-        before = int(before) if before.isdigit() and len(before) < 19 else None
+        before = int(before) if before.isascii() and before.isdigit() and len(before) < 19 else None
         page = list(
             queue.failed_messages(self.request.user, before=before, limit=self.page_size + 1)
         )
