@@ -259,6 +259,9 @@ RULES: dict[str, Rule] = {
     "casework:audit_log": Rule(NO_KWARGS, fixed(*HR)),
     "casework:audit_log_export": Rule(NO_KWARGS, fixed(*HR)),
     "casework:register_export": Rule(NO_KWARGS, fixed(*HR)),
+    "casework:failed_mail": Rule(NO_KWARGS, fixed(*HR)),
+    # POST only; who may POST: test_mail.
+    "casework:resend_mail": Rule(lambda s: {"message_id": 1}, fixed()),
     # Subject access requests: HR's alone
     "casework:subject_access_requests": Rule(NO_KWARGS, fixed(*HR)),
     "casework:log_subject_access_request": Rule(NO_KWARGS, fixed(*HR)),
