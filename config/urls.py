@@ -6,6 +6,7 @@ from viewflow.urls import Application, Site
 
 from casework import permissions
 from casework import urls as casework_urls
+from casework.mail.forms import QueuedPasswordResetForm
 from casework.signin import SignInView
 from casework.views.pages import HomeView
 from workflows.flows import CaseFlow, DpoFlow
@@ -46,7 +47,9 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        login_not_required(auth_views.PasswordResetView.as_view()),
+        login_not_required(
+            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
+        ),
         name="password_reset",
     ),
     path(

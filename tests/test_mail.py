@@ -312,3 +312,20 @@ def test_the_failed_mail_page_costs_the_same_queries_however_much_failed(sign_in
     older = page.context["older"]
     second = client.get(FAILED, {"before": older}).content.decode()
     assert second.count('data-testid="failed-mail"') == 11
+
+
+@pytest.mark.django_db
+def test_a_password_reset_asked_for_by_anyone_waits_on_no_mail_server(
+    settings, client, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    with hung_mail_server() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server["port"]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/password-reset/", {"email": demo_cases.hr().email})
+        assert response.status_code == 302
+        assert server["connections"] == 0
+    (message,) = OutgoingMail.objects.all()
+    assert message.status == MailStatus.QUEUED and message.to == [demo_cases.hr().email]
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1

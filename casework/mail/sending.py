@@ -105,7 +105,9 @@ def _sent(message: OutgoingMail) -> None:
         message.status = MailStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-        message.save(update_fields=["status", "sent_at", "last_error"])
+        # Once sent, what it said is not kept: a password-reset link, for one, still works.
+        message.body = ""
+        message.save(update_fields=["status", "sent_at", "last_error", "body"])
         letter = message.letter
         if letter is not None:
             audit.record(
