@@ -265,6 +265,8 @@ EMAIL_TIMEOUT = env_int("CASEWORK_MAIL_TIMEOUT_SECONDS", 10)
 CASEWORK_MAIL = {
     "ATTEMPTS": env_int("CASEWORK_MAIL_ATTEMPTS", 5),
     "RETRY_SECONDS": env_int("CASEWORK_MAIL_RETRY_SECONDS", 60),
+    # HR's failed e-mail page warns of messages still waiting this long after being queued.
+    "STALE_MINUTES": env_int("CASEWORK_MAIL_STALE_MINUTES", 60),
 }
 TASKS = {
     "default": {

@@ -92,7 +92,7 @@ def run_worker() -> None:
 
 @pytest.fixture
 def mail_settings(settings):
-    settings.CASEWORK_MAIL = {"ATTEMPTS": 3, "RETRY_SECONDS": 0}
+    settings.CASEWORK_MAIL = {**settings.CASEWORK_MAIL, "ATTEMPTS": 3, "RETRY_SECONDS": 0}
     return settings
 
 
@@ -158,7 +158,7 @@ def test_each_failed_attempt_waits_twice_as_long_before_the_next(
     settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = DATABASE_TASKS
-    settings.CASEWORK_MAIL = {"ATTEMPTS": 3, "RETRY_SECONDS": 60}
+    settings.CASEWORK_MAIL = {**settings.CASEWORK_MAIL, "ATTEMPTS": 3, "RETRY_SECONDS": 60}
     settings.EMAIL_BACKEND = "tests.test_mail.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         message = OutgoingMail.objects.create(to=["a@stclare.example"], subject="s", body="b")
@@ -329,3 +329,24 @@ def test_a_password_reset_asked_for_by_anyone_waits_on_no_mail_server(
     (message,) = OutgoingMail.objects.all()
     assert message.status == MailStatus.QUEUED and message.to == [demo_cases.hr().email]
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+
+
+@pytest.mark.django_db
+def test_hr_is_warned_when_e_mail_waits_long_after_it_was_queued(sign_in, settings):
+    settings.CASEWORK_MAIL = {**settings.CASEWORK_MAIL, "STALE_MINUTES": 60}
+    OutgoingMail.objects.create(
+        to=["recent@stclare.example"], subject="s", body="b", queued_at=timezone.now()
+    )
+    client = sign_in("Hannah", "Reid")
+    assert 'data-testid="mail-waiting"' not in client.get(FAILED).content.decode()
+
+    OutgoingMail.objects.create(
+        to=["old@stclare.example"],
+        subject="s",
+        body="b",
+        queued_at=timezone.now() - datetime.timedelta(minutes=61),
+    )
+    page = client.get(FAILED).content.decode()
+    assert 'data-testid="mail-waiting"' in page
+    assert "1 e-mail still waiting to be sent more than 60 minutes" in page
+    assert "old@stclare.example" in page and "recent@stclare.example" not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -89,6 +90,14 @@ def failed_messages(
         .annotate(hidden=Exists(too_close))
         .order_by("-id")[:limit]
     )
+
+
+def long_waiting(*, limit: int = 50) -> tuple[int, list[OutgoingMail]]:
+    """Messages still waiting to be sent long after they were queued (how many, and the
+    oldest few): they mean the mail worker is not running, or cannot keep up."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.CASEWORK_MAIL["STALE_MINUTES"])
+    waiting = OutgoingMail.objects.filter(status=MailStatus.QUEUED, queued_at__lt=cutoff)
+    return waiting.count(), list(waiting.order_by("queued_at")[:limit])
 
 
 def resend(*, message: OutgoingMail, by: User) -> OutgoingMail:

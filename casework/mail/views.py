@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -39,7 +40,11 @@ class FailedMailView(HROnly, TemplateView):
             summary="Failed e-mail viewed",
             details={"before": before} if before else None,
         )
+        waiting_count, waiting = queue.long_waiting(limit=10)
         context.update(
+            waiting_count=waiting_count,
+            waiting=waiting,
+            stale_minutes=settings.CASEWORK_MAIL["STALE_MINUTES"],
             messages_failed=page[: self.page_size],
             older=page[self.page_size - 1].pk if len(page) > self.page_size else None,
         )

@@ -50,6 +50,10 @@ class OutgoingMail(models.Model):
         indexes = [
             # HR's list of failed messages, newest first, a page at a time.
             models.Index(fields=["-id"], condition=Q(status="failed"), name="outgoing_mail_failed"),
+            # Messages still waiting long after they were queued: a sign the worker is down.
+            models.Index(
+                fields=["queued_at"], condition=Q(status="queued"), name="outgoing_mail_waiting"
+            ),
         ]
 
     def __str__(self) -> str:
