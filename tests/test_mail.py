@@ -224,6 +224,8 @@ def test_a_letter_that_cannot_be_emailed_is_recorded_and_shown_to_hr(
     assert case.subject.email not in last.summary  # the timeline names no recipient
     page = client.get(FAILED).content.decode()
     assert letter.title in page and case.subject.email in page
+    record = client.get(reverse("casework:letter", args=[case.reference, letter.pk]))
+    assert "could not be sent after 3 attempts" in record.content.decode()
 
 
 @pytest.mark.usefixtures("reseed")

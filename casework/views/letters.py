@@ -197,6 +197,7 @@ class LetterView(TemplateView):
             case=case,
             letter=letter,
             deliveries=letter.deliveries.select_related("recorded_by"),
+            emails=letter.outgoing_mail.order_by("id"),
             superseded_by=case.letters.filter(supersedes=letter).first(),
             can_manage=can_manage,
             delivery_form=DeliveryForm() if can_manage and not letter.is_superseded else None,
