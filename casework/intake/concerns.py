@@ -29,13 +29,12 @@ from casework.models import (
     place_name,
 )
 from casework.policies.figures import figure_of
-from casework.storage import files_removed_on_failure
+from casework.records.storage import files_removed_on_failure
+from casework.services.cases import advance, note
+from casework.services.data_protection import open_dpo_decision
+from casework.services.evidence import attach_evidence
+from casework.services.limits import ensure_concern_allowed_today, ensure_evidence_allowed_today
 from casework.suggestions import learning
-
-from .cases import advance, note
-from .data_protection import open_dpo_decision
-from .evidence import attach_evidence
-from .limits import ensure_concern_allowed_today, ensure_evidence_allowed_today
 
 
 @dataclass

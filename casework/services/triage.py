@@ -6,11 +6,11 @@ from django.db import models
 
 from casework import permissions
 from casework.errors import RuleBroken
+from casework.intake.concerns import hand_to_safeguarding_lead
 from casework.models import Case, Status, User
 
 from .allegations import ensure_allegations_framed
 from .cases import advance, ensure_at, locked_case, take_on_if_unmanaged, workflow_sync
-from .concerns import hand_to_safeguarding_lead
 
 
 class TriageDecision(models.TextChoices):

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from casework import subject_access
 from casework.errors import CaseworkError
+from casework.records import subject_access
 from casework.services.subject_access import produce_subject_access_export, stored_export
 
 
