@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from casework import deadlines, notifications, permissions, responsibility
+from casework import case_workflow, deadlines, notifications, permissions, responsibility
 from casework.errors import RuleBroken
 from casework.evidence import CheckedFile
 from casework.models import (
@@ -291,9 +291,7 @@ def report_concern(
             hand_to_safeguarding_lead(
                 case=case, by=None, why="Flagged on arrival: a child may be at risk."
             )
-        from workflows import engine
-
-        engine.start(case)  # the workflow's first task follows the status set above
+        case_workflow.installed().start(case)  # its first task follows the status set above
         if case.data_protection:
             codes = ", ".join(c.code for c in concern.suspected_clauses if c.data_protection)
             open_dpo_decision(
