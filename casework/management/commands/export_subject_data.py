@@ -7,7 +7,7 @@ about one person.
 The request must first be logged in Casework (Subject access requests, "Log a request"),
 so that its deadline is tracked; the export is produced from it, kept with it and recorded
 in the audit trail, exactly as the "Produce the export" button does. Third parties are
-redacted (see casework/subject_access.py). Check the files the zip's README lists before
+redacted (see casework/records/subject_access.py). Check the files the zip's README lists before
 sending it: pictures and PDFs cannot be redacted automatically.
 """
 
