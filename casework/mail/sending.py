@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from casework import audit
 from casework.models import MailStatus, OutgoingMail
-from casework.storage import StoredFileChanged, read_verified
+from casework.records.storage import StoredFileChanged, read_verified
 
 logger = logging.getLogger(__name__)
 

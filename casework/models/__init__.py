@@ -28,6 +28,7 @@ from .case import (
     Status,
 )
 from .data_protection import DpoDecision
+from .decisions import ReportDecision, TriageDecision
 from .hearings import Appeal, AppealOutcome, Attendance, CompanionKind, Hearing, SignOff
 from .investigation import (
     EvidenceFile,
@@ -120,6 +121,7 @@ __all__ = [
     "ReferenceCounter",
     "ReferralBody",
     "ReferralDecision",
+    "ReportDecision",
     "RequestChannel",
     "Role",
     "RoleAssignment",
@@ -136,6 +138,7 @@ __all__ = [
     "SubjectAccessRequest",
     "Suspension",
     "SuspensionReview",
+    "TriageDecision",
     "Trust",
     "User",
     "WitnessStatement",
