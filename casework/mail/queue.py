@@ -54,7 +54,7 @@ def enqueue_after_commit(message: OutgoingMail, *, run_after: datetime.datetime 
 
 
 def _enqueue(message_id: int, run_after: datetime.datetime | None) -> None:
-    from .tasks import deliver  # the task module reads the queue settings when imported
+    from .tasks import deliver  # its @task checks the configured backend on import
 
     task = deliver
     if run_after is not None and task.get_backend().supports_defer:
