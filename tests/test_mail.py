@@ -24,7 +24,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from casework import demo_cases, selectors
-from casework.mail import sending
+from casework.mail.tasks import deliver
 from casework.models import AuditEvent, Case, LetterKind, MailStatus, OutgoingMail, Status
 from casework.services import letters
 from tests.test_concerns import form as concern_form
@@ -166,12 +166,12 @@ def test_each_failed_attempt_waits_twice_as_long_before_the_next(
     for _ in range(2):
         before = timezone.now()
         with django_capture_on_commit_callbacks(execute=True):
-            assert sending.attempt(message.pk) == "retrying"
+            assert deliver.call(message.pk) == "retrying"
         next_try = DBTaskResult.objects.filter(status=TaskResultStatus.READY).latest("enqueued_at")
         waits.append(round((next_try.run_after - before).total_seconds() / 60))
     assert waits == [1, 2]
     with django_capture_on_commit_callbacks(execute=True):
-        assert sending.attempt(message.pk) == "failed"
+        assert deliver.call(message.pk) == "failed"
     message.refresh_from_db()
     assert message.status == MailStatus.FAILED and message.attempts == 3
     assert "SMTPServerDisconnected" in message.last_error

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +13,7 @@ from casework import audit, permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import Case, Letter, MailStatus, OutgoingMail, User
 
-logger = logging.getLogger(__name__)
+from .tasks import enqueue_after_commit
 
 
 def send_after_commit(
@@ -42,32 +41,8 @@ def send_after_commit(
         case=case if case is not None else (letter.case if letter is not None else None),
         letter=letter,
     )
-    enqueue_after_commit(message)
+    enqueue_after_commit(message.pk)
     return message
-
-
-def enqueue_after_commit(message: OutgoingMail, *, run_after: datetime.datetime | None = None):
-    """Hand the message to the worker once the current transaction commits. A failure to
-    queue it never undoes the committed work: the message is left failed, for HR to see."""
-    message_id = message.pk
-    transaction.on_commit(lambda: _enqueue(message_id, run_after), robust=True)
-
-
-def _enqueue(message_id: int, run_after: datetime.datetime | None) -> None:
-    from .tasks import deliver  # its @task checks the configured backend on import
-
-    task = deliver
-    if run_after is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    try:
-        task.enqueue(message_id=message_id)
-    except Exception as error:
-        logger.exception("E-mail %s could not be put on the queue", message_id)
-        OutgoingMail.objects.filter(pk=message_id, status=MailStatus.QUEUED).update(
-            status=MailStatus.FAILED,
-            failed_at=timezone.now(),
-            last_error=f"Could not be put on the queue: {type(error).__name__}"[:500],
-        )
 
 
 def failed_messages(
@@ -123,5 +98,5 @@ def resend(*, message: OutgoingMail, by: User) -> OutgoingMail:
             summary=f"{message.what} e-mail put back on the queue to be sent again",
             details={"mail": message.pk},
         )
-        enqueue_after_commit(message)
+        enqueue_after_commit(message.pk)
     return message

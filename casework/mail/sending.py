@@ -34,15 +34,16 @@ def retry_wait(attempts: int) -> datetime.timedelta:
     )
 
 
-def attempt(message_id: int) -> str:
+def attempt(message_id: int) -> tuple[str, datetime.datetime | None]:
+    """What happened ("sent", "retrying", "failed" or "skipped"), and when to try again."""
     message = _claim(message_id)
     if message is None:
-        return "skipped"
+        return "skipped", None
     try:
         _send(message)
     except CannotBeSent as error:
         _give_up(message, str(error))
-        return "failed"
+        return "failed", None
     except Exception as error:
         logger.warning(
             "E-mail %s, attempt %s of %s, could not be sent: %s",
@@ -54,11 +55,10 @@ def attempt(message_id: int) -> str:
         reason = f"{type(error).__name__}: {error}".strip().rstrip(":")
         if message.attempts >= settings.CASEWORK_MAIL["ATTEMPTS"]:
             _give_up(message, reason)
-            return "failed"
-        _try_again(message, reason)
-        return "retrying"
+            return "failed", None
+        return "retrying", _try_again(message, reason)
     _sent(message)
-    return "sent"
+    return "sent", None
 
 
 def _claim(message_id: int) -> OutgoingMail | None:
@@ -123,14 +123,11 @@ def _sent(message: OutgoingMail) -> None:
             )
 
 
-def _try_again(message: OutgoingMail, reason: str) -> None:
-    from .queue import enqueue_after_commit
-
-    with transaction.atomic():
-        message.last_error = reason[:500]
-        message.next_attempt_at = timezone.now() + retry_wait(message.attempts)
-        message.save(update_fields=["last_error", "next_attempt_at"])
-        enqueue_after_commit(message, run_after=message.next_attempt_at)
+def _try_again(message: OutgoingMail, reason: str) -> datetime.datetime:
+    message.last_error = reason[:500]
+    message.next_attempt_at = timezone.now() + retry_wait(message.attempts)
+    message.save(update_fields=["last_error", "next_attempt_at"])
+    return message.next_attempt_at
 
 
 def _give_up(message: OutgoingMail, reason: str) -> None:
