@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import json
 import random
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -101,6 +100,7 @@ CLOSED_SPREAD = {
     Status.APPEAL_DECIDED: 5,
     Status.WITHDRAWN: 13,
 }
+SEEDED_DOMAIN = "scale.example"  # the e-mail domain of the people seeded here
 OPEN_WINDOW_DAYS = 120  # cases raised within this many days may still be open
 OPEN_SHARE = 0.6  # of the cases raised in that window, how many are still open
 
@@ -217,7 +217,7 @@ def seed(
     *,
     cases: int,
     seed: int = 1,
-    years: int = 10,
+    years: float = 10,
     batch_size: int = 2000,
     progress: Callable[[str], None] = lambda message: None,
 ) -> SeedReport:
@@ -360,7 +360,8 @@ def _copy_case(
 def _load_templates() -> list[Template]:
     cases = {
         case.pk: Template(case.pk, case.status, case.raised_at, case.subject_id, case.reporter_id)
-        for case in Case.objects.all()
+        # Never a copy: the same seed then makes the same cases, however often it runs.
+        for case in Case.objects.exclude(subject__email__endswith=f"@{SEEDED_DOMAIN}")
     }
     attnames = {model: [c.attname for c in columns_of(model)] for model, _ in COPIED}
     owner_of: dict[type[models.Model], dict[int, int]] = {}
@@ -410,7 +411,8 @@ def _add_people(
     per_person = max(10, min(2000, cases // 200))
     originals = {t.subject_id for t in templates} | {t.reporter_id for t in templates}
     people: dict[int, list[int]] = {}
-    run = uuid.UUID(int=rng.getrandbits(128)).hex[:8]
+    # Unique however often the command runs: the workforce's size so far.
+    run = StaffMember.objects.aggregate(top=Max("pk"))["top"] or 0
     for original in StaffMember.objects.filter(pk__in=originals):
         new = []
         for n in range(per_person):
@@ -422,7 +424,7 @@ def _add_people(
                     school_id=original.school_id,
                     first_name=first,
                     last_name=last,
-                    email=f"{email_name}.{run}.{original.pk}.{n}@scale.example",
+                    email=f"{email_name}.{run}.{original.pk}.{n}@{SEEDED_DOMAIN}",
                     job_title=original.job_title,
                     kind=original.kind,
                     is_teacher=original.is_teacher,
