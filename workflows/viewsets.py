@@ -5,14 +5,22 @@ the flow's view permission. Casework's register and case page filter by need to 
 those addresses lead there instead; the inbox, queue, archive and task pages stay.
 """
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.views import View
 from django.views.generic import RedirectView
+from django_filters import ChoiceFilter, FilterSet
 from viewflow import viewprop
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
-from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
+from viewflow.workflow.flow.views import (
+    WorkflowArchiveListView,
+    WorkflowInboxListView,
+    WorkflowQueueListView,
+)
+from viewflow.workflow.flow.views.filters import DateRangeFilter
 from viewflow.workflow.models import Task
 
 from casework import (  # addresses: the <id:…> parts below
@@ -79,25 +87,89 @@ class DpoFlowViewset(FlowViewset):
     process_cancel_path = None  # a decision is recorded, never its workflow cancelled
 
 
-class InboxView(WorkflowInboxListView):
+# Each row names its case: read with the task, not one lookup per row.
+ROW_RELATIONS = ("owner", "process__caseprocess__case", "process__dpoprocess__decision__case")
+
+
+def _task_choices(flow_classes) -> list[tuple[str, str]]:
+    """The filter's task choices, from the flows' own human tasks (not a DISTINCT over
+    every task the person ever had)."""
+    return [
+        (get_task_ref(node), f"{flow_class.process_title}/{node.name.title()}")
+        for flow_class in flow_classes
+        for node in flow_class.instance.nodes()
+        if getattr(node, "task_type", "") == "HUMAN"
+    ]
+
+
+class TaskListFilter(FilterSet):
+    """By task and date; viewflow's own filter also lists every process in the list."""
+
+    flow_task = ChoiceFilter()
+    created = DateRangeFilter()
+
+    class Meta:
+        model = Task
+        fields = ("flow_task", "created")
+
+
+class ArchiveListFilter(TaskListFilter):
+    finished = DateRangeFilter()
+
+    class Meta:
+        model = Task
+        fields = ("flow_task", "created", "finished")
+
+
+class TaskRows:
+    """The task lists' rows with their cases, newest first on an index, filters from the
+    flows' nodes."""
+
+    def get_filterset(self, filterset_class, queryset):
+        filterset = super().get_filterset(filterset_class, queryset)
+        filterset.filters["flow_task"].extra["choices"] = _task_choices(self.flow_classes)
+        return filterset
+
+
+class InboxView(TaskRows, WorkflowInboxListView):
     bulk_actions = ()  # one task at a time, through the audited assign and unassign pages
+    filterset_class = TaskListFilter
+
+    @viewprop
+    def queryset(self):
+        return super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
 
 
-class QueueView(WorkflowQueueListView):
+class QueueView(TaskRows, WorkflowQueueListView):
     bulk_actions = ()
+    filterset_class = TaskListFilter
 
     @viewprop
     def queryset(self):
         """The shared queue, less the cases this person is too close to (reporter, witness):
         they may not know those cases are being worked on."""
         person = permissions.person_of(self.request.user)
-        tasks = super().queryset
+        tasks = super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
         if person is None:
             return tasks
-        involved = Case.objects.involving(person).values("pk")
-        return tasks.exclude(process__caseprocess__case__in=involved).exclude(
-            process__dpoprocess__decision__case__in=involved
+        # NOT EXISTS on the case id, not NOT IN over a DISTINCT: an anti-join.
+        return tasks.exclude(
+            Exists(Case.objects.involving(person).filter(pk=OuterRef("process__caseprocess__case")))
+        ).exclude(
+            Exists(
+                Case.objects.involving(person).filter(
+                    pk=OuterRef("process__dpoprocess__decision__case")
+                )
+            )
         )
+
+
+class ArchiveView(TaskRows, WorkflowArchiveListView):
+    filterset_class = ArchiveListFilter
+
+    @viewprop
+    def queryset(self):
+        return super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
 
 
 class WaitingView(View):
@@ -134,5 +206,6 @@ class TasksApp(WorkflowAppViewset):
 
     inbox_view_class = InboxView
     queue_view_class = QueueView
+    archive_view_class = ArchiveView
     tasks_assign_path = None
     tasks_unassign_path = None

@@ -203,10 +203,32 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=CLOSED_STATUSES)
 
     def involving(self, person):
-        """Cases ``person`` is the subject, reporter or a witness of: too close to know more."""
-        return self.filter(
-            models.Q(subject=person) | models.Q(reporter=person) | models.Q(witnesses=person)
-        ).distinct()
+        """Cases ``person`` is the subject, reporter or a witness of: too close to know more.
+
+        The witness test is an EXISTS, not a join, so no row repeats and no DISTINCT is
+        needed; ``not_involving`` is its complement, an anti-join PostgreSQL can hash.
+        """
+        return self.filter(involves(person))
+
+    def not_involving(self, person):
+        return (
+            self.exclude(subject=person)
+            .exclude(reporter=person)
+            .exclude(models.Exists(_witness_in(person, models.OuterRef("pk"))))
+        )
+
+
+def _witness_in(person, case):
+    return Case.witnesses.through.objects.filter(case_id=case, staffmember_id=person.pk)
+
+
+def involves(person) -> models.Q:
+    """The condition "``person`` is the subject, reporter or a witness" on a case."""
+    return (
+        models.Q(subject=person)
+        | models.Q(reporter=person)
+        | models.Q(models.Exists(_witness_in(person, models.OuterRef("pk"))))
+    )
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -318,6 +340,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # "My reports", and the check for a concern sent twice: one reporter's, latest first.
             models.Index(fields=["reporter", "-raised_at"], name="case_reports_by_reporter"),
+            # The register, newest first: whole, by stage, by school, by subject.
+            models.Index(fields=["-raised_at", "-id"], name="case_register"),
+            models.Index(fields=["status", "-raised_at", "-id"], name="case_register_by_status"),
+            models.Index(fields=["school", "-raised_at", "-id"], name="case_register_by_school"),
+            models.Index(fields=["subject", "-raised_at"], name="case_register_by_subject"),
         ]
 
     def __str__(self) -> str:
