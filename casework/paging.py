@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 class BoundedPaginator(Paginator):
     @cached_property
     def limit(self) -> int:
-        return getattr(settings, "CASEWORK_LIST_COUNT_LIMIT", 10_000)
+        return settings.CASEWORK_LIST_COUNT_LIMIT
 
     @cached_property
     def count(self) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.template.defaultfilters import pluralize
@@ -491,9 +492,17 @@ def audit_log(
     if reference.strip():
         # References are upper case; each side of the OR has an index of its own.
         reference = reference.strip().upper()
+        # One case's events are few: found on each index (the case id, the reference a
+        # refusal names), rather than by filtering the whole trail newest first.
         case_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
-        named = Q(details__reference=reference)
-        events = events.filter(named | Q(case_id=case_id) if case_id is not None else named)
+        found = list(
+            AuditEvent.objects.annotate(named=KT("details__reference"))
+            .filter(named=reference)
+            .values_list("pk", flat=True)
+        )
+        if case_id is not None:
+            found += AuditEvent.objects.filter(case_id=case_id).values_list("pk", flat=True)
+        events = events.filter(pk__in=found)
     zone = timezone.get_current_timezone()
     if since is not None:
         events = events.filter(
