@@ -33,6 +33,7 @@ from .models import (
     SubjectAccessRequest,
     Trust,
     User,
+    involved_case_ids,
 )
 
 
@@ -474,10 +475,10 @@ def audit_log(
     person = permissions.person_of(user)
     if person is None:
         return AuditEvent.objects.none()
-    # The reader's own few cases, by the case id column: an anti-join on its index.
-    own = Case.objects.involving(person)
-    events = AuditEvent.objects.exclude(Exists(own.filter(pk=OuterRef("case_id"))))
-    hidden_references = list(own.values_list("reference", flat=True))
+    # The reader's own few cases, by the case id column (not references inside the JSON).
+    own = involved_case_ids(person)
+    events = AuditEvent.objects.exclude(case_id__in=own)
+    hidden_references = list(Case.objects.filter(pk__in=own).values_list("reference", flat=True))
     if hidden_references:
         # A refusal names its case in the details only (see AuditContextMiddleware).
         # has_key first: a missing key compares as NULL, which would hide every event.
@@ -495,11 +496,13 @@ def audit_log(
         # One case's events are few: found on each index (the case id, the reference a
         # refusal names), rather than by filtering the whole trail newest first.
         case_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
-        found = list(
-            AuditEvent.objects.annotate(named=KT("details__reference"))
-            .filter(named=reference)
-            .values_list("pk", flat=True)
-        )
+        if connection.vendor == "postgresql":  # details->>'reference', as it is indexed
+            naming = AuditEvent.objects.annotate(named=KT("details__reference")).filter(
+                named=reference
+            )
+        else:
+            naming = AuditEvent.objects.filter(details__reference=reference)
+        found = list(naming.values_list("pk", flat=True))
         if case_id is not None:
             found += AuditEvent.objects.filter(case_id=case_id).values_list("pk", flat=True)
         events = events.filter(pk__in=found)

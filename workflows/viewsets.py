@@ -5,7 +5,6 @@ the flow's view permission. Casework's register and case page filter by need to 
 those addresses lead there instead; the inbox, queue, archive and task pages stay.
 """
 
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -29,7 +28,8 @@ from casework import (  # addresses: the <id:…> parts below
     permissions,
     selectors,
 )
-from casework.models import Case
+from casework.models import Case, involved_case_ids
+from casework.paging import BoundedPaginator
 
 from .models import CaseProcess, DpoProcess
 from .nodes import ensure_may_know_of, task_path
@@ -122,8 +122,10 @@ class ArchiveListFilter(TaskListFilter):
 
 
 class TaskRows:
-    """The task lists' rows with their cases, newest first on an index, filters from the
-    flows' nodes."""
+    """The task lists' rows with their cases, newest first on an index, counted only so
+    far (casework.paging), filters from the flows' nodes."""
+
+    paginator_class = BoundedPaginator
 
     def get_filterset(self, filterset_class, queryset):
         filterset = super().get_filterset(filterset_class, queryset)
@@ -152,15 +154,12 @@ class QueueView(TaskRows, WorkflowQueueListView):
         tasks = super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
         if person is None:
             return tasks
-        # NOT EXISTS on the case id, not NOT IN over a DISTINCT: an anti-join.
-        return tasks.exclude(
-            Exists(Case.objects.involving(person).filter(pk=OuterRef("process__caseprocess__case")))
-        ).exclude(
-            Exists(
-                Case.objects.involving(person).filter(
-                    pk=OuterRef("process__dpoprocess__decision__case")
-                )
-            )
+        # The person's few cases as a list of ids, not NOT IN over a DISTINCT subquery.
+        involved = involved_case_ids(person)
+        if not involved:
+            return tasks
+        return tasks.exclude(process__caseprocess__case__in=involved).exclude(
+            process__dpoprocess__decision__case__in=involved
         )
 
 
