@@ -29,6 +29,7 @@ from .case import (
     involved_case_ids,
 )
 from .data_protection import DpoDecision
+from .decisions import ReportDecision, TriageDecision
 from .hearings import Appeal, AppealOutcome, Attendance, CompanionKind, Hearing, SignOff
 from .investigation import (
     EvidenceFile,
@@ -118,6 +119,7 @@ __all__ = [
     "ReferenceCounter",
     "ReferralBody",
     "ReferralDecision",
+    "ReportDecision",
     "RequestChannel",
     "Role",
     "RoleAssignment",
@@ -134,6 +136,7 @@ __all__ = [
     "SubjectAccessRequest",
     "Suspension",
     "SuspensionReview",
+    "TriageDecision",
     "Trust",
     "User",
     "WitnessStatement",
