@@ -50,7 +50,7 @@ def main() -> int:
 
     from casework import demo
     from casework.models import StaffMember
-    from casework.scale import benchmark
+    from workflows.scale import benchmark
 
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         pages = list(benchmark.pages())

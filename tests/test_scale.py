@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from casework.demo_cases import case_at
 from casework.models import AuditEvent, Case, Clause, School, Status
-from casework.scale import seeding
 from tests.conftest import user
 from workflows import engine
+from workflows.scale import seeding
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import json as json_module
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from casework.scale import benchmark
+from workflows.scale import benchmark
 
 
 class Command(BaseCommand):

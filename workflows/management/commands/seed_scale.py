@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.models import Case
-from casework.scale import seeding
+from workflows.scale import seeding
 
 
 class Command(BaseCommand):
