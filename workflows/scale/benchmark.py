@@ -148,6 +148,36 @@ def measure(page: Page, client: Client, *, repeats: int) -> Figure:
     )
 
 
+@dataclass(frozen=True)
+class ExportFigure:
+    rows: int
+    first_byte_ms: float
+    total_s: float
+    peak_mib: float  # the most Python memory the export held at once
+
+
+def export_register() -> ExportFigure:
+    """The whole register as CSV, as HR downloads it: when it starts, how long it takes,
+    and the most memory it holds at any moment (tracemalloc's peak)."""
+    import tracemalloc
+
+    client = signed_in("hr")
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get(reverse("casework:register_export"))
+    chunks = iter(response.streaming_content)
+    rows = next(chunks).count(b"\n")
+    first_byte = time.perf_counter() - started
+    for chunk in chunks:
+        rows += chunk.count(b"\n")
+    total = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return ExportFigure(
+        rows - 1, round(first_byte * 1000, 1), round(total, 1), round(peak / 2**20, 1)
+    )
+
+
 def run(*, repeats: int = 11, only: str = "") -> Iterator[Figure]:
     clients: dict[str, Client] = {}
     for page in pages():

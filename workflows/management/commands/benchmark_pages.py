@@ -18,8 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="A JSON list of objects.")
         parser.add_argument("--repeats", type=int, default=11, help="Requests per page.")
         parser.add_argument("--only", default="", help="Only pages whose name contains this.")
+        parser.add_argument(
+            "--export", action="store_true", help="Also download the whole register as CSV."
+        )
 
-    def handle(self, *args, json=False, repeats=11, only="", **options):
+    def handle(self, *args, json=False, repeats=11, only="", export=False, **options):
         as_json = json
         figures = []
         # The test client's host; the e-mails a page might send go nowhere.
@@ -39,8 +42,14 @@ class Command(BaseCommand):
                         f"{figure.page:38} {figure.role:22} {figure.median_ms:9.1f} "
                         f"{figure.p95_ms:8.1f} {figure.ratio:6.1f} {figure.queries:7d}"
                     )
+            exported = benchmark.export_register() if export else None
         if as_json:
             self.stdout.write(_dumps(figures))
+        elif exported is not None:
+            self.stdout.write(
+                f"register CSV export: {exported.rows} rows, first byte {exported.first_byte_ms} "
+                f"ms, all in {exported.total_s} s, peak memory {exported.peak_mib} MiB"
+            )
 
 
 def _dumps(figures):
