@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import RedirectView
 from viewflow import viewprop
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
-from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
+from viewflow.workflow.flow.views import WorkflowQueueListView
 from viewflow.workflow.models import Task
 
 from casework import (  # addresses: the <id:…> parts below
@@ -22,6 +22,8 @@ from casework import (  # addresses: the <id:…> parts below
     selectors,
 )
 from casework.models import Case
+from casework.worklists import selectors as worklists
+from casework.worklists.views import WorklistView
 
 from .models import CaseProcess, DpoProcess
 from .nodes import ensure_may_know_of, task_path
@@ -79,10 +81,6 @@ class DpoFlowViewset(FlowViewset):
     process_cancel_path = None  # a decision is recorded, never its workflow cancelled
 
 
-class InboxView(WorkflowInboxListView):
-    bulk_actions = ()  # one task at a time, through the audited assign and unassign pages
-
-
 class QueueView(WorkflowQueueListView):
     bulk_actions = ()
 
@@ -129,10 +127,20 @@ class WaitingView(View):
 
 
 class TasksApp(WorkflowAppViewset):
-    """Inbox, queue and archive. Bulk assignment is off: taking on or handing back a task
-    is an action on a case, audited one at a time."""
+    """The worklist (own tasks and the shared queue on one page) and the archive. Bulk
+    assignment is off: taking on or handing back a task is an action on a case, audited one
+    at a time."""
 
-    inbox_view_class = InboxView
+    inbox_view_class = WorklistView
     queue_view_class = QueueView
     tasks_assign_path = None
     tasks_unassign_path = None
+    menu_template_name = "casework/worklists/menu.html"
+
+    @property
+    def queue_path(self):
+        # The shared queue is part of the worklist; its old address leads there.
+        return path("queue/", RedirectView.as_view(pattern_name="workflow:inbox"), name="queue")
+
+    def get_context_data(self, request):
+        return {"worklist_counts": worklists.counts(request.user, flow_classes=self.flow_classes)}
