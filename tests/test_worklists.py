@@ -133,3 +133,10 @@ def test_the_dpo_sees_the_breach_decision_but_not_who_it_is_about(sign_in):
     # HR's worklist has the case's own task, not the DPO's decision.
     tasks = [r["task"] for r in sign_in("Hannah", "Reid").get(WORKLIST).context["rows"]]
     assert tasks == ["Acknowledge the concern"]
+
+
+def test_the_casework_menu_counts_them_too(sign_in):
+    raise_concern()
+    html = sign_in("Hannah", "Reid").get(reverse("casework:register")).content.decode()
+    assert "0 yours, 1 in the queue" in html
+    assert "in the queue" not in sign_in("Priya", "Patel").get("/").content.decode()

@@ -94,7 +94,7 @@ def _queue_condition(user: User, person) -> Q:
 def worklist(
     user: User,
     *,
-    flow_classes,
+    flow_classes=None,
     school=None,
     task: str = "",
     due: str = "",
@@ -103,14 +103,17 @@ def worklist(
     """The tasks this person may act on: their own, and those waiting in their role's queue.
 
     Safeguarding and overdue first (both, then either), then by due date, then the oldest.
+    ``flow_classes`` narrows it to those flows' tasks; by default, every flow's.
     """
     person = permissions.person_of(user)
     if person is None or person.has_left or not user.is_active:
         return Task.objects.none()
     today = today or timezone.localdate()
+    tasks = Task.objects.all()
+    if flow_classes is not None:
+        tasks = tasks.filter(process__flow_class__in=list(flow_classes))
     tasks = (
-        Task.objects.filter(process__flow_class__in=list(flow_classes))
-        .annotate(
+        tasks.annotate(
             case_id=CASE_ID,
             case_reference=CASE_REFERENCE,
             involved=_involved(person),
@@ -154,7 +157,7 @@ def worklist(
     )
 
 
-def counts(user: User, *, flow_classes) -> dict[str, int]:
+def counts(user: User, *, flow_classes=None) -> dict[str, int]:
     """How many tasks wait for this person: their own, and in their queue (for the menu)."""
     return (
         worklist(user, flow_classes=flow_classes)
