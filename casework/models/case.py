@@ -318,6 +318,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # "My reports", and the check for a concern sent twice: one reporter's, latest first.
             models.Index(fields=["reporter", "-raised_at"], name="case_reports_by_reporter"),
+            # The register's default order, newest first (and oldest first, read backwards).
+            models.Index(fields=["-raised_at", "-id"], name="case_register_by_raised"),
         ]
 
     def __str__(self) -> str:

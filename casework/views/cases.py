@@ -51,18 +51,46 @@ class RegisterView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = forms.RegisterFilterForm(self.request.GET or None)
-        cases = selectors.register(self.request.user, **form.filters())
+        cases = (
+            selectors.register(self.request.user, **form.filters())
+            .select_related("case_manager")
+            .order_by(*form.ordering())
+        )
         page = Paginator(cases, self.page_size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        unsorted = query.copy()
+        unsorted.pop("order", None)
         context.update(
             form=form,
             page=page,
             query=query.urlencode(),
+            sort_links=register_sort_links(unsorted.urlencode(), form.order_key()),
+            export_query=query.urlencode(),
+            may_export=permissions.may_export_register(self.request.user),
             today=timezone.localdate(),
             is_hr=permissions.is_hr(self.request.user),
         )
         return context
+
+
+def register_sort_links(query: str, current: str) -> dict:
+    """For each sortable column: the address that sorts by it (the other way round if it is
+    the current sort) and its aria-sort state."""
+    links = {}
+    for column, first in (("reference", "reference"), ("raised", "-raised"), ("due", "due")):
+        ascending, descending = column, f"-{column}"
+        if current == ascending:
+            target, state = descending, "ascending"
+        elif current == descending:
+            target, state = ascending, "descending"
+        else:
+            target, state = first, "none"
+        links[column] = {
+            "url": f"?{query}{'&' if query else ''}order={target}",
+            "state": state,
+        }
+    return links
 
 
 class CaseDetailView(TemplateView):
