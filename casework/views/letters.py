@@ -258,6 +258,7 @@ class DeliverLetterView(CaseFormView):
             method=data["method"],
             delivered_on=data.get("delivered_on"),
             notes=data.get("notes", ""),
+            submission_token=data.get("submission_token"),
         )
         self.success_message = f"Delivery recorded: {delivery.get_method_display().lower()}."
 
