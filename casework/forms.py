@@ -10,10 +10,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import URLValidator
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from . import uploads
 from .addresses import RecordIdConverter
-from .evidence import ACCEPTED_DESCRIPTION
+from .evidence import ACCEPTED_DESCRIPTION, max_upload_bytes
 from .models import (
     AFTER_EXTERNAL_DECISION,
     CENTRAL_TEAM,
@@ -108,6 +110,23 @@ class MultipleFileField(forms.FileField):
         if not files and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def state_upload_limits(field: forms.FileField) -> None:
+    """Say the size limits before anything is chosen, and give them to the browser, which
+    refuses a file past them before sending it (the server refuses it anyway)."""
+    per_file, in_all, files = max_upload_bytes(), uploads.max_bytes(), uploads.max_files()
+    field.help_text = (
+        f"{field.help_text} Each file up to {filesizeformat(per_file)}; at most {files} "
+        f"files, {filesizeformat(in_all)} in all."
+    )
+    field.widget.attrs.update(
+        {
+            "data-cw-max-file-bytes": per_file,
+            "data-cw-max-total-bytes": in_all,
+            "data-cw-max-files": files,
+        }
+    )
 
 
 class RangeCheckedChoices:
@@ -254,6 +273,7 @@ class ConcernForm(forms.Form):
         )
         self.fields["school"].queryset = School.objects.filter(trust_id=reporter.trust_id)
         self.fields["suspected_clauses"].queryset = policy.clauses.order_by("order")
+        state_upload_limits(self.fields["evidence"])
 
     def clean_submission_token(self) -> uuid.UUID | None:
         """A token that is not one Casework made is no token (the words are still compared)."""

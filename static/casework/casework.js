@@ -337,4 +337,100 @@
     document.querySelectorAll(".cw-busy, form button[disabled]").forEach(clearBusy);
     announce("");
   });
+  // A failed submit: the error summary takes the focus, so a screen reader reads it first
+  // and the keyboard starts from the list of problems (GOV.UK error summary).
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-cw-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
+  // Evidence past the size limits is refused here, before a byte is sent (the server
+  // refuses it too): the files are taken off the field and the reason shown beside it.
+  function sizeText(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+
+  function uploadProblem(input) {
+    var perFile = Number(input.getAttribute("data-cw-max-file-bytes"));
+    var inAll = Number(input.getAttribute("data-cw-max-total-bytes"));
+    var most = Number(input.getAttribute("data-cw-max-files"));
+    var files = Array.prototype.slice.call(input.files || []);
+    var total = 0;
+    for (var i = 0; i < files.length; i += 1) {
+      total += files[i].size;
+      if (perFile && files[i].size > perFile) {
+        return "“" + files[i].name + "” is " + sizeText(files[i].size) + ": each file may be at most " + sizeText(perFile) + ". Choose a smaller file, or send it to HR another way.";
+      }
+    }
+    if (most && files.length > most) {
+      return "Choose at most " + most + " files at a time.";
+    }
+    if (inAll && total > inAll) {
+      return "These files come to " + sizeText(total) + ": at most " + sizeText(inAll) + " may be sent at once.";
+    }
+    return "";
+  }
+
+  function showUploadProblem(input, problem) {
+    var id = input.id + "-size-error";
+    var shown = document.getElementById(id);
+    if (!problem) {
+      if (shown) {
+        shown.remove();
+      }
+      return;
+    }
+    if (!shown) {
+      shown = document.createElement("p");
+      shown.id = id;
+      shown.className = "cw-field__error";
+      shown.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", shown);
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(id) === -1) {
+        described.push(id);
+        input.setAttribute("aria-describedby", described.join(" "));
+      }
+    }
+    shown.textContent = problem;
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-cw-max-file-bytes")) {
+      return;
+    }
+    var problem = uploadProblem(input);
+    showUploadProblem(input, problem);
+    if (problem) {
+      input.value = "";
+    }
+  });
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement)) {
+        return;
+      }
+      form.querySelectorAll("input[data-cw-max-file-bytes]").forEach(function (input) {
+        var problem = uploadProblem(input);
+        if (problem) {
+          showUploadProblem(input, problem);
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          input.focus();
+        }
+      });
+    },
+    true
+  );
 })();

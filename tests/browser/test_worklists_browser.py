@@ -86,3 +86,23 @@ def test_sending_a_letter_says_it_is_working_and_cannot_be_pressed_twice(page):
     assert page.evaluate("window.sent") == 1
     # Without the script the server still records (and e-mails) one delivery per form.
     assert not letter.deliveries.exists()
+
+
+def test_the_concern_form_refuses_an_oversized_file_and_a_failed_send_focuses_the_summary(
+    page, settings
+):
+    settings.CASEWORK_EVIDENCE_MAX_BYTES = 1024
+    browser_sign_in(page, "Priya", "Patel")
+    page.goto("/casework/concerns/new/")
+    expect(page.get_by_text("Each file up to 1.0\xa0KB")).to_be_visible()
+    evidence = page.get_by_label("Evidence files")
+    evidence.set_input_files(
+        {"name": "big.png", "mimeType": "image/png", "buffer": b"\x89PNG" + b"0" * 4096}
+    )
+    expect(page.get_by_text("“big.png” is 5 KB: each file may be at most 1 KB.")).to_be_visible()
+    assert evidence.evaluate("input => input.files.length") == 0
+    page.get_by_role("button", name="Send the concern").click()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id").startswith("id_")
