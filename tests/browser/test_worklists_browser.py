@@ -59,7 +59,7 @@ def test_the_worklist_fits_a_phone_and_a_task_is_taken_on_by_keyboard(page):
     )
     assert overflow <= 0
     claim = page.get_by_role(
-        "button", name=f"Take on: Acknowledge the concern, case {case.reference}"
+        "button", name=f"Take it on: Acknowledge the concern, case {case.reference}"
     )
     claim.focus()
     page.keyboard.press("Enter")
