@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from csp.decorators import csp_replace
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,6 +18,7 @@ from casework import audit, forms, permissions, selectors
 from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.models import FORMAL_STATUSES, Hearing, Status
+from casework.paging import BoundedPaginator
 from casework.services import (
     allegations,
     case_admin,
@@ -56,7 +56,7 @@ class RegisterView(TemplateView):
             .select_related("case_manager")
             .order_by(*form.ordering())
         )
-        page = Paginator(cases, self.page_size).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(cases, self.page_size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         unsorted = query.copy()
@@ -637,6 +637,7 @@ class EvidencePreviewView(View):
 
 class LowLevelLogView(TemplateView):
     template_name = "casework/low_level_log.html"
+    page_size = 50
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.may_see_low_level_log(request.user):
@@ -645,5 +646,7 @@ class LowLevelLogView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = selectors.low_level_log(self.request.user)
+        entries = selectors.low_level_log(self.request.user)
+        page = BoundedPaginator(entries, self.page_size).get_page(self.request.GET.get("page"))
+        context.update(entries=page, page=page, query="")
         return context

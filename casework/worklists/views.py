@@ -12,6 +12,7 @@ from viewflow.workflow.flow.views.list import WorkflowTaskListView
 from viewflow.workflow.status import STATUS
 
 from casework import permissions
+from casework.paging import BoundedPaginator
 from casework.selectors import actor_name
 
 from . import selectors
@@ -24,6 +25,7 @@ class WorklistView(WorkflowTaskListView):
     template_name = "casework/worklists/worklist.html"
     title = "My tasks"
     paginate_by = 25
+    paginator_class = BoundedPaginator  # counts only so far, however long the list
     bulk_actions = ()  # one task at a time, through the audited claim
     columns = ("case_reference", "person", "school", "task", "holder", "due", "marks")
     filterset_class = None
