@@ -9,7 +9,7 @@ export CASEWORK_ENV ?= development
 
 .PHONY: setup system run serve demo-data test fuzz lint format lock clean
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed node_modules/.installed
 
 system:
 	@./scripts/system-packages
@@ -17,6 +17,11 @@ system:
 $(VENV)/.installed: requirements-dev.lock
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	@touch $@
+
+# The browser tests' accessibility checker (axe-core), from the npm lock, checksums checked.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --silent
 	@touch $@
 
 demo-data: setup
@@ -54,4 +59,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) var/casework.sqlite3 var/media test-artifacts
+	rm -rf $(VENV) node_modules var/casework.sqlite3 var/media test-artifacts

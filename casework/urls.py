@@ -83,6 +83,11 @@ urlpatterns = [
         cases.EvidenceDownloadView.as_view(),
         name="evidence",
     ),
+    path(
+        f"{case}evidence/<id:evidence_id>/preview/",
+        cases.EvidencePreviewView.as_view(),
+        name="evidence_preview",
+    ),
 ]
 
 urlpatterns += urls_letters.urlpatterns + urls_oversight.urlpatterns

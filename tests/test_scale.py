@@ -67,7 +67,8 @@ def test_the_same_seed_makes_the_same_cases(templates):
 def _pages():
     register = reverse("casework:register")
     audit_log = reverse("casework:audit_log")
-    inbox, queue, archive = (reverse(f"workflow:{n}") for n in ("inbox", "queue", "archive"))
+    # The worklist (workflow:inbox) holds the shared queue too.
+    inbox, archive = (reverse(f"workflow:{n}") for n in ("inbox", "archive"))
     return [
         ("hr", "home", "/"),
         ("hr", "register", register),
@@ -78,8 +79,8 @@ def _pages():
         ("hr", "register, overdue", f"{register}?overdue=on"),
         ("hr", "register, search", f"{register}?q=a"),
         ("hr", "register, page 2", f"{register}?page=2"),
-        ("hr", "inbox", inbox),
-        ("hr", "queue", queue),
+        ("hr", "worklist", inbox),
+        ("hr", "worklist, overdue", f"{inbox}?due=overdue"),
         ("hr", "archive", archive),
         ("hr", "audit log", audit_log),
         ("hr", "audit log, one case", f"{audit_log}?reference={{reference}}"),
@@ -93,7 +94,7 @@ def _pages():
         ("safeguarding_lead", "low-level concerns log", reverse("casework:low_level_log")),
         ("safeguarding_lead", "inbox", inbox),
         ("investigating_officer", "inbox", inbox),
-        ("dpo", "queue", queue),
+        ("dpo", "worklist", inbox),
     ]
 
 

@@ -16,7 +16,6 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import (
     WorkflowArchiveListView,
-    WorkflowInboxListView,
     WorkflowQueueListView,
 )
 from viewflow.workflow.flow.views.filters import DateRangeFilter
@@ -30,6 +29,8 @@ from casework import (  # addresses: the <id:…> parts below
 )
 from casework.models import Case, involved_case_ids
 from casework.paging import BoundedPaginator
+from casework.worklists import selectors as worklists
+from casework.worklists.views import WorklistView
 
 from .models import CaseProcess, DpoProcess
 from .nodes import ensure_may_know_of, task_path
@@ -133,15 +134,6 @@ class TaskRows:
         return filterset
 
 
-class InboxView(TaskRows, WorkflowInboxListView):
-    bulk_actions = ()  # one task at a time, through the audited assign and unassign pages
-    filterset_class = TaskListFilter
-
-    @viewprop
-    def queryset(self):
-        return super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
-
-
 class QueueView(TaskRows, WorkflowQueueListView):
     bulk_actions = ()
     filterset_class = TaskListFilter
@@ -200,11 +192,21 @@ class WaitingView(View):
 
 
 class TasksApp(WorkflowAppViewset):
-    """Inbox, queue and archive. Bulk assignment is off: taking on or handing back a task
-    is an action on a case, audited one at a time."""
+    """The worklist (own tasks and the shared queue on one page) and the archive. Bulk
+    assignment is off: taking on or handing back a task is an action on a case, audited one
+    at a time."""
 
-    inbox_view_class = InboxView
+    inbox_view_class = WorklistView
     queue_view_class = QueueView
     archive_view_class = ArchiveView
     tasks_assign_path = None
     tasks_unassign_path = None
+    menu_template_name = "casework/worklists/menu.html"
+
+    @property
+    def queue_path(self):
+        # The shared queue is part of the worklist; its old address leads there.
+        return path("queue/", RedirectView.as_view(pattern_name="workflow:inbox"), name="queue")
+
+    def get_context_data(self, request):
+        return {"worklist_counts": worklists.counts(request.user, flow_classes=self.flow_classes)}

@@ -259,6 +259,7 @@ class DeliverLetterView(CaseFormView):
             method=data["method"],
             delivered_on=data.get("delivered_on"),
             notes=data.get("notes", ""),
+            submission_token=data.get("submission_token"),
         )
         self.success_message = (
             "The letter is on its way by e-mail: the timeline shows when it has gone."

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -258,12 +259,23 @@ def deliver_letter(
     method: str,
     delivered_on: datetime.date | None = None,
     notes: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> LetterDelivery:
     """Send the letter by e-mail with its PDF attached, or record that it was handed over
-    or posted. Either way the delivery goes on the case's timeline."""
+    or posted. Either way the delivery goes on the case's timeline.
+
+    The same form sent twice (``submission_token``) is the delivery already recorded: the
+    letter is not e-mailed again.
+    """
     with locked_case(letter.case_id) as case:
         _ensure_manager(case, by)
         letter = Letter.objects.get(pk=letter.pk, case=case)
+        if submission_token is not None:
+            sent = LetterDelivery.objects.filter(submission_token=submission_token).first()
+            if sent is not None:
+                if sent.letter_id != letter.pk:
+                    raise RuleBroken("This form cannot be sent again. Open the letter afresh.")
+                return sent
         if letter.is_superseded:
             raise RuleBroken("A later letter replaced this one: deliver that letter instead.")
         if method not in DeliveryMethod.values:
@@ -288,6 +300,7 @@ def deliver_letter(
             delivered_on=delivered_on,
             notes=notes,
             recorded_by=by,
+            submission_token=submission_token,
         )
         how = {
             DeliveryMethod.EMAIL: f"queued to be e-mailed to {to_address}",

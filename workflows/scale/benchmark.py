@@ -58,7 +58,8 @@ ROLES = {
 
 def pages() -> Iterator[Page]:
     register = reverse("casework:register")
-    inbox, queue, archive = (reverse(f"workflow:{n}") for n in ("inbox", "queue", "archive"))
+    # The worklist (workflow:inbox) holds the shared queue too; the queue's address leads there.
+    inbox, archive = (reverse(f"workflow:{n}") for n in ("inbox", "archive"))
     audit_log = reverse("casework:audit_log")
     school = School.objects.order_by("pk").first()
     clause = Clause.objects.filter(policy__is_current=True).order_by("order").first()
@@ -83,8 +84,8 @@ def pages() -> Iterator[Page]:
         yield Page("register ?q=reference", "hr", f"{register}?q={some_case.reference}")
     yield Page("register page 200", "hr", f"{register}?page=200")
     yield Page("register CSV export (first byte)", "hr", reverse("casework:register_export"))
-    yield Page("inbox", "hr", inbox)
-    yield Page("queue", "hr", queue)
+    yield Page("worklist", "hr", inbox)
+    yield Page("worklist ?due=overdue", "hr", f"{inbox}?due=overdue")
     yield Page("archive", "hr", archive)
     yield Page("audit log", "hr", audit_log)
     if some_case is not None:
@@ -97,12 +98,11 @@ def pages() -> Iterator[Page]:
     for role in ("headteacher", "safeguarding_lead", "investigating_officer"):
         yield Page("home", role, "/")
         yield Page("register", role, register)
-        yield Page("inbox", role, inbox)
+        yield Page("worklist", role, inbox)
         yield Page("archive", role, archive)
     if LowLevelConcern.objects.exists():
         yield Page("low-level concerns log", "safeguarding_lead", reverse("casework:low_level_log"))
-    yield Page("inbox", "dpo", inbox)
-    yield Page("queue", "dpo", queue)
+    yield Page("worklist", "dpo", inbox)
     yield Page("home", "trust_executive", "/")
     yield Page("register", "trust_executive", register)
 
