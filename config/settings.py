@@ -358,6 +358,11 @@ CASEWORK_PROCEDURE = {
     "SUBJECT_ACCESS_EXTENSION_MONTHS": env_int("CASEWORK_SUBJECT_ACCESS_EXTENSION_MONTHS", 2),
 }
 
+# Reminders (manage.py send_reminders): HR's lead is told of anything overdue by this many
+# working days; their address (empty: every HR case manager free of a conflict is told).
+CASEWORK_REMINDER_ESCALATION_WORKING_DAYS = env_int("CASEWORK_REMINDER_ESCALATION_WORKING_DAYS", 3)
+CASEWORK_HR_LEAD_EMAIL = env_str("CASEWORK_HR_LEAD_EMAIL", "")
+
 # The same reporter sending the same words about the same person again within this many
 # minutes (Back and send again, a second tab) is shown the concern already received.
 CASEWORK_DUPLICATE_CONCERN_MINUTES = env_int("CASEWORK_DUPLICATE_CONCERN_MINUTES", 30)

@@ -53,6 +53,7 @@ from .people import (
 )
 from .policy import Clause, Policy
 from .referrals import ReferralBody, ReferralDecision, Settlement, SettlementKind
+from .reminders import ReminderSubject, ReminderThreshold, SentReminder
 from .safeguarding import (
     LadoOutcome,
     LadoReferral,
@@ -117,6 +118,8 @@ __all__ = [
     "ReferenceCounter",
     "ReferralBody",
     "ReferralDecision",
+    "ReminderSubject",
+    "ReminderThreshold",
     "RequestChannel",
     "Role",
     "RoleAssignment",
@@ -125,6 +128,7 @@ __all__ = [
     "Sanction",
     "School",
     "SchoolSource",
+    "SentReminder",
     "Settlement",
     "SettlementKind",
     "SignOff",
