@@ -37,6 +37,7 @@ from .models import (
 )
 from .permissions import conflicted_ids
 from .responsibility import chair_candidates
+from .selectors import CASE_PARTS, STATUS_GROUPS
 from .suggestions.widgets import SuggestedClauses, offered_from
 from .vocabulary import appeal_outcome_choices, recommendation_label, with_hearing_named
 from .workdays import procedure_text
@@ -840,12 +841,20 @@ class RegisterFilterForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.all(), required=False)
     clause = forms.ModelChoiceField(queryset=Clause.objects.none(), required=False)
     overdue = forms.BooleanField(required=False, label="Overdue only")
+    due_from = forms.DateField(required=False, widget=DateInput, label="Due from")
+    due_by = forms.DateField(required=False, widget=DateInput, label="Due by")
+    part = forms.ChoiceField(
+        required=False,
+        label="Your part",
+        choices=[("", "Any part"), *((key, label) for key, (_field, label) in CASE_PARTS.items())],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", "Any stage"),
             ("open", "Any open stage"),
+            *((key, label) for key, (label, _statuses) in STATUS_GROUPS.items()),
             *Status.choices,
         ]
         self.fields["clause"].queryset = Clause.objects.filter(policy__is_current=True).order_by(

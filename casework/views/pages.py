@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
 
 from casework import permissions, selectors
+from casework.dashboards import home
 from casework.services import notices
 
 
@@ -15,6 +16,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["features"] = selectors.features_for(self.request.user)
         context["person"] = permissions.person_of(self.request.user)
+        context["sections"] = home.sections_for(self.request.user)
         return context
 
 
