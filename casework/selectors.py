@@ -114,6 +114,15 @@ def features_for(user: User) -> list[Feature]:
                 "folder_shared",
             )
         )
+    if permissions.may_see_dashboard(user):
+        features.append(
+            Feature(
+                "Dashboard",
+                "Cases by stage, school, clause and outcome; time in each stage; the trend.",
+                reverse("casework:dashboard"),
+                "insights",
+            )
+        )
     if permissions.may_see_low_level_log(user):
         features.append(
             Feature(

@@ -8,6 +8,7 @@ from . import (
     urls_oversight,
     urls_subject_access,
 )
+from .dashboards import urls as urls_dashboards
 from .policies import urls as urls_policies
 from .views import cases, concerns, pages
 
@@ -87,3 +88,4 @@ urlpatterns = [
 
 urlpatterns += urls_letters.urlpatterns + urls_oversight.urlpatterns
 urlpatterns += urls_subject_access.urlpatterns
+urlpatterns += urls_dashboards.urlpatterns

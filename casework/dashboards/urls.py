@@ -1,0 +1,10 @@
+"""The dashboard, clause analytics and the hearings calendar (mounted under casework/)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns: list = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/<slug:table>.csv", views.DashboardTableCsvView.as_view(), name="dashboard_csv"),
+]
