@@ -6,5 +6,11 @@ from . import views
 
 urlpatterns: list = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/clauses/", views.ClauseAnalyticsView.as_view(), name="clause_analytics"),
+    path(
+        "dashboard/clauses/policy-review-pack.pdf",
+        views.PolicyReviewPackView.as_view(),
+        name="policy_review_pack",
+    ),
     path("dashboard/<slug:table>.csv", views.DashboardTableCsvView.as_view(), name="dashboard_csv"),
 ]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from casework import audit, permissions
+from casework import audit, permissions, selectors
 from casework.models import School
 from casework.views.oversight import csv_response
 
-from . import charts, figures
+from . import charts, clauses, figures, review_pack
 from .forms import PeriodForm
 
 
@@ -70,3 +71,69 @@ class DashboardTableCsvView(DashboardAccess):
             list(chosen.columns),
             ([("" if cell is None else cell) for cell in row] for row in chosen.rows),
         )
+
+
+def _reader_policy(user):
+    person = permissions.person_of(user)
+    return selectors.current_policy(trust=person.trust) if person is not None else None
+
+
+def review_alert(user):
+    """The current policy if its review date has passed and the reader is to be told."""
+    if not permissions.may_read_policy_review_notice(user):
+        return None
+    policy = _reader_policy(user)
+    return policy if policy is not None and selectors.policy_review_overdue(policy) else None
+
+
+class ClauseAnalyticsView(DashboardAccess, TemplateView):
+    template_name = "casework/dashboards/clauses.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.period_form()
+        period = form.period()
+        scope = figures.raised_in(figures.cases_in_scope(schools=self.scope()), period)
+        context.update(
+            form=form,
+            period=period,
+            analytics=clauses.clause_analytics(
+                cases=scope, policy=_reader_policy(self.request.user)
+            ),
+            review_due=review_alert(self.request.user),
+            may_download_pack=permissions.may_download_policy_review_pack(self.request.user),
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+class PolicyReviewPackView(DashboardAccess):
+    refusal = "The policy review pack is prepared by HR for the trust board."
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.may_download_policy_review_pack(request.user):
+            raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        period = self.period_form().period()
+        policy = _reader_policy(request.user)
+        scope = figures.raised_in(figures.cases_in_scope(schools=None), period)
+        analytics = clauses.clause_analytics(cases=scope, policy=policy)
+        pdf = review_pack.review_pack_pdf(
+            analytics=analytics,
+            period=period,
+            trust_name=policy.trust.name if policy else "",
+        )
+        audit.record(
+            action="exported.policy_review_pack",
+            actor=request.user,
+            summary="Policy review pack downloaded",
+            details={"from": str(period.start), "to": str(period.end)},
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="policy-review-pack-{timezone.localdate():%Y-%m-%d}.pdf"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
