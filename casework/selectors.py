@@ -123,6 +123,15 @@ def features_for(user: User) -> list[Feature]:
                 "insights",
             )
         )
+    if permissions.may_see_hearings_calendar(user):
+        features.append(
+            Feature(
+                "Hearings calendar",
+                "Disciplinary and appeal hearings by week and month.",
+                reverse("casework:hearings_calendar"),
+                "event",
+            )
+        )
     if permissions.may_see_low_level_log(user):
         features.append(
             Feature(

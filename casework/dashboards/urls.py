@@ -12,5 +12,6 @@ urlpatterns: list = [
         views.PolicyReviewPackView.as_view(),
         name="policy_review_pack",
     ),
+    path("hearings/", views.HearingsCalendarView.as_view(), name="hearings_calendar"),
     path("dashboard/<slug:table>.csv", views.DashboardTableCsvView.as_view(), name="dashboard_csv"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from casework import audit, permissions, selectors
 from casework.models import School
 from casework.views.oversight import csv_response
 
-from . import charts, clauses, figures, review_pack
+from . import calendar, charts, clauses, figures, review_pack
 from .forms import PeriodForm
 
 
@@ -137,3 +139,27 @@ class PolicyReviewPackView(DashboardAccess):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class HearingsCalendarView(TemplateView):
+    template_name = "casework/dashboards/hearings.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.may_see_hearings_calendar(request.user):
+            raise PermissionDenied("The hearings calendar is for HR and headteachers.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        view = calendar.MONTH if self.request.GET.get("view") == calendar.MONTH else calendar.WEEK
+        try:
+            day = datetime.date.fromisoformat(self.request.GET.get("date", ""))
+        except ValueError:
+            day = timezone.localdate()
+        span = calendar.Span.around(day, view)
+        context.update(
+            span=span,
+            days=calendar.by_day(calendar.hearings_for(self.request.user, span)),
+            trust_wide=permissions.is_hr(self.request.user),
+        )
+        return context
