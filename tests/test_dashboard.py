@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.dashboards.figures import Period
 from casework.demo_cases import acknowledge, no_case, raise_concern, triage_to_investigation
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,14 @@ def test_the_dashboard_makes_as_many_queries_however_many_cases(cases, sign_in, 
     with CaptureQueriesContext(connection) as many:
         client.get(DASHBOARD)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"start": "0001-01-01"}, {"end": "9999-12-31"}, {"start": "2026-12-01", "end": "2026-01-01"}],
+)
+def test_an_odd_period_is_refused_with_a_message_and_the_default_shown(cases, sign_in, query):
+    response = sign_in("Hannah", "Reid").get(DASHBOARD, query)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert response.context["period"] == Period.default()

@@ -114,3 +114,9 @@ def test_the_calendar_makes_as_many_queries_however_many_hearings(hearings, sign
     with CaptureQueriesContext(connection) as many:
         client.get(CALENDAR, query)
     assert len(many) == len(few)
+
+
+def test_a_date_beyond_the_calendar_shows_this_week(sign_in):
+    response = sign_in("Hannah", "Reid").get(CALENDAR, {"date": "9999-12-31", "view": "month"})
+    assert response.status_code == 200
+    assert response.context["span"].first.year == timezone.localdate().year

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 
 from casework.forms import DateInput
 
 from .figures import Period
+
+# Casework holds no case from before it began; months far ahead hold none either.
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
 
 
 class PeriodForm(forms.Form):
@@ -15,6 +21,10 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day is not None and not EARLIEST <= day <= LATEST:
+                self.add_error(name, f"Choose a date from {EARLIEST:%Y} to {LATEST:%Y}.")
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end of the period must not be before its start.")
         return data

@@ -15,7 +15,7 @@ from casework.models import School
 from casework.views.oversight import csv_response
 
 from . import calendar, charts, clauses, figures, review_pack
-from .forms import PeriodForm
+from .forms import EARLIEST, LATEST, PeriodForm
 
 
 class DashboardAccess(View):
@@ -155,6 +155,8 @@ class HearingsCalendarView(TemplateView):
         try:
             day = datetime.date.fromisoformat(self.request.GET.get("date", ""))
         except ValueError:
+            day = timezone.localdate()
+        if not EARLIEST <= day <= LATEST:
             day = timezone.localdate()
         span = calendar.Span.around(day, view)
         context.update(

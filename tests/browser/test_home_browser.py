@@ -30,8 +30,6 @@ def test_a_dsl_sees_the_review_due_on_their_home_page_and_opens_it(page: Page):
 
     # And from home, the case itself.
     page.go_back()
-    page.get_by_role("region", name="Safeguarding").get_by_role(
-        "link", name=case.reference
-    ).click()
+    page.get_by_role("region", name="Safeguarding").get_by_role("link", name=case.reference).click()
     expect(page).to_have_url(re.compile(rf"/casework/cases/{case.reference}/$"))
     expect(page.get_by_text(f"Case {case.reference}").first).to_be_visible()
