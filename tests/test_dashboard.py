@@ -157,3 +157,10 @@ def test_an_odd_period_is_refused_with_a_message_and_the_default_shown(cases, si
     assert response.status_code == 200
     assert response.context["form"].errors
     assert response.context["period"] == Period.default()
+
+
+def test_the_default_period_is_the_last_twelve_months_even_from_29_february():
+    assert Period.default(datetime.date(2028, 2, 29)) == Period(
+        datetime.date(2027, 3, 1), datetime.date(2028, 2, 29)
+    )
+    assert Period.default(datetime.date(2026, 11, 18)).start == datetime.date(2025, 11, 19)

@@ -7,6 +7,7 @@ import datetime
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
@@ -34,7 +35,9 @@ class Period:
     @classmethod
     def default(cls, today: datetime.date | None = None) -> Period:
         today = today or timezone.localdate()
-        return cls(start=today.replace(year=today.year - 1) + datetime.timedelta(days=1), end=today)
+        # The last twelve months; from 29 February, a year back is 28 February.
+        year_ago = today - relativedelta(years=1)
+        return cls(start=year_ago + datetime.timedelta(days=1), end=today)
 
     def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
         zone = timezone.get_current_timezone()
