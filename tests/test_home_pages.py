@@ -45,7 +45,7 @@ def spread(extra: int = 0) -> list[Case]:
 def figures_on_home(client) -> list:
     response = client.get(HOME)
     assert response.status_code == 200
-    return [figure for section in response.context["sections"] for figure in section.figures]
+    return [f for section in response.context["sections"] for f in section.every_figure]
 
 
 def register_shows(client, url: str) -> int:

@@ -48,6 +48,11 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     due: list[DueCase] = field(default_factory=list)
     empty: str = "Nothing waiting."
+    stages: list[Figure] = field(default_factory=list)  # open cases by stage
+
+    @property
+    def every_figure(self) -> list[Figure]:
+        return self.figures + self.stages
 
 
 def register_url(**filters) -> str:
@@ -152,9 +157,7 @@ def sections_for(user: User) -> list[Section]:
         return sections
     roles = {held.role for held in permissions.held_roles(user)}
     if Role.HR_CASE_MANAGER in roles:
-        sections.append(
-            Section("Across the trust", overview(user) + by_stage(user), empty="No open cases.")
-        )
+        sections.append(Section("Across the trust", overview(user), stages=by_stage(user)))
     if Role.HEADTEACHER in roles:
         for school in School.objects.filter(
             pk__in=permissions.schools_where(user, Role.HEADTEACHER)
@@ -162,8 +165,8 @@ def sections_for(user: User) -> list[Section]:
             sections.append(
                 Section(
                     f"At {place_name(school)}",
-                    overview(user, school=school.pk) + by_stage(user, school=school.pk),
-                    empty="No open cases at your school.",
+                    overview(user, school=school.pk),
+                    stages=by_stage(user, school=school.pk),
                 )
             )
         sections.append(
