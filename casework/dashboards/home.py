@@ -233,3 +233,17 @@ def sections_for(user: User) -> list[Section]:
         )
     )
     return sections
+
+
+def reader_policy(user: User):
+    """The current policy of the reader's trust."""
+    person = permissions.person_of(user)
+    return selectors.current_policy(trust=person.trust) if person is not None else None
+
+
+def review_alert(user: User):
+    """The current policy if its review date has passed and the reader is to be told."""
+    if not permissions.may_read_policy_review_notice(user):
+        return None
+    policy = reader_policy(user)
+    return policy if policy is not None and selectors.policy_review_overdue(policy) else None

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from casework import audit, permissions, selectors
+from casework import audit, permissions
 from casework.models import School
 from casework.views.oversight import csv_response
 
-from . import calendar, charts, clauses, figures, review_pack
+from . import calendar, charts, clauses, figures, home, review_pack
 from .forms import EARLIEST, LATEST, PeriodForm
 
 
@@ -75,19 +75,6 @@ class DashboardTableCsvView(DashboardAccess):
         )
 
 
-def _reader_policy(user):
-    person = permissions.person_of(user)
-    return selectors.current_policy(trust=person.trust) if person is not None else None
-
-
-def review_alert(user):
-    """The current policy if its review date has passed and the reader is to be told."""
-    if not permissions.may_read_policy_review_notice(user):
-        return None
-    policy = _reader_policy(user)
-    return policy if policy is not None and selectors.policy_review_overdue(policy) else None
-
-
 class ClauseAnalyticsView(DashboardAccess, TemplateView):
     template_name = "casework/dashboards/clauses.html"
 
@@ -100,9 +87,9 @@ class ClauseAnalyticsView(DashboardAccess, TemplateView):
             form=form,
             period=period,
             analytics=clauses.clause_analytics(
-                cases=scope, policy=_reader_policy(self.request.user)
+                cases=scope, policy=home.reader_policy(self.request.user)
             ),
-            review_due=review_alert(self.request.user),
+            review_due=home.review_alert(self.request.user),
             may_download_pack=permissions.may_download_policy_review_pack(self.request.user),
             query=self.request.GET.urlencode(),
         )
@@ -119,7 +106,7 @@ class PolicyReviewPackView(DashboardAccess):
 
     def get(self, request):
         period = self.period_form().period()
-        policy = _reader_policy(request.user)
+        policy = home.reader_policy(request.user)
         scope = figures.raised_in(figures.cases_in_scope(schools=None), period)
         analytics = clauses.clause_analytics(cases=scope, policy=policy)
         pdf = review_pack.review_pack_pdf(

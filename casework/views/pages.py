@@ -6,7 +6,6 @@ from django.views.generic import TemplateView
 
 from casework import permissions, selectors
 from casework.dashboards import home
-from casework.dashboards.views import review_alert
 from casework.services import notices
 
 
@@ -18,7 +17,7 @@ class HomeView(TemplateView):
         context["features"] = selectors.features_for(self.request.user)
         context["person"] = permissions.person_of(self.request.user)
         context["sections"] = home.sections_for(self.request.user)
-        context["review_due"] = review_alert(self.request.user)
+        context["review_due"] = home.review_alert(self.request.user)
         context["may_download_pack"] = permissions.may_download_policy_review_pack(
             self.request.user
         )
