@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from casework import audit, permissions
 from casework.models import School
-from casework.views.oversight import csv_response
+from casework.spreadsheets import csv_response
 
 from . import calendar, charts, clauses, figures, home, review_pack
 from .forms import EARLIEST, LATEST, PeriodForm

@@ -28,6 +28,7 @@ from .case import (
     Status,
 )
 from .data_protection import DpoDecision
+from .decisions import ReportDecision, TriageDecision
 from .hearings import Appeal, AppealOutcome, Attendance, CompanionKind, Hearing, SignOff
 from .investigation import (
     EvidenceFile,
@@ -120,6 +121,7 @@ __all__ = [
     "ReferralDecision",
     "ReminderSubject",
     "ReminderThreshold",
+    "ReportDecision",
     "RequestChannel",
     "Role",
     "RoleAssignment",
@@ -137,6 +139,7 @@ __all__ = [
     "SubjectAccessRequest",
     "Suspension",
     "SuspensionReview",
+    "TriageDecision",
     "Trust",
     "User",
     "WitnessStatement",

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import notifications, permissions
+from casework import case_workflow, notifications, permissions
+from casework.case_workflow import WaitingTask
 from casework.models import (
     OPEN_STATUSES,
     Case,
@@ -142,44 +144,59 @@ def _reminders(
 # --- Each kind of deadline ----------------------------------------------------------------
 
 
-def task_reminders(*, today: datetime.date, calendars: _Calendars) -> Iterator[Due]:
-    """The open task of every open case with a due date, to whoever holds it (or, in the
-    shared queue, every HR case manager free of a conflict). A LADO referral's task has its
-    own reminder (lado_referral_reminders)."""
-    from workflows import engine  # the workflow sits above the domain: read it lazily
-    from workflows.flows import CaseFlow
+def _chunks(cases: QuerySet[Case], size: int = 500) -> Iterator[list[Case]]:
+    chunk: list[Case] = []
+    for case in cases.iterator(chunk_size=size):
+        chunk.append(case)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
+
+def _task_recipients(task: WaitingTask, case: Case) -> list[str]:
+    """Whoever holds the task; in the shared queue (or held by someone who has left or
+    cannot sign in, so that HR must find someone else), every HR case manager free of a
+    conflict."""
+    return (_addresses_of(task.owner) if task.owner is not None else []) or (
+        notifications.hr_recipients(case)
+    )
+
+
+def task_reminders(*, today: datetime.date, calendars: _Calendars) -> Iterator[Due]:
+    """The open task of every open case with a due date, to whoever must act. A LADO
+    referral's task has its own reminder (lado_referral_reminders)."""
     horizon = calendars(None).add_working_days(today, 1) + datetime.timedelta(days=7)
-    tasks = (
-        CaseFlow.task_class.objects.filter(
-            flow_task_type="HUMAN",
-            status__in=engine.OPEN_TASK_STATUSES,
-            process__caseprocess__case__status__in=OPEN_STATUSES - {Status.LADO_REFERRAL},
-            process__caseprocess__case__action_due_on__lte=horizon,
+    cases = (
+        Case.objects.filter(
+            status__in=OPEN_STATUSES - {Status.LADO_REFERRAL}, action_due_on__lte=horizon
         )
-        .select_related("owner", "process__caseprocess__case__subject")
+        .only("pk", "school_id", "subject_id", "reporter_id", "action_due_on")
         .order_by("pk")
     )
-    for task in tasks.iterator(chunk_size=500):
-        case = task.process.caseprocess.case
-        calendar = calendars(case.school_id)
-        threshold, escalate = date_thresholds(case.action_due_on, today=today, calendar=calendar)
-        if task.owner_id is not None:
-            to = _addresses_of(task.owner)
-            if not to:  # they have left or cannot sign in: HR must find someone else
-                to = notifications.hr_recipients(case)
-        else:
-            to = notifications.hr_recipients(case)
-        yield from _reminders(
-            subject=ReminderSubject.TASK,
-            object_id=task.pk,
-            due=_start_of(case.action_due_on),
-            threshold=threshold,
-            escalate=escalate,
-            to=to,
-            link=notifications.waiting_link("task", task.pk),
-            case=case,
-        )
+    workflow = case_workflow.installed()
+    for chunk in _chunks(cases):
+        tasks = workflow.waiting_tasks([case.pk for case in chunk])
+        for case in chunk:
+            task = tasks.get(case.pk)
+            if task is None:
+                continue
+            threshold, escalate = date_thresholds(
+                case.action_due_on, today=today, calendar=calendars(case.school_id)
+            )
+            if threshold is None:
+                continue
+            yield from _reminders(
+                subject=ReminderSubject.TASK,
+                object_id=task.task_id,
+                due=_start_of(case.action_due_on),
+                threshold=threshold,
+                escalate=escalate,
+                to=_task_recipients(task, case),
+                link=notifications.waiting_link("task", task.task_id),
+                case=case,
+            )
 
 
 def _case_manager_or_hr(case: Case) -> list[str]:
@@ -222,8 +239,7 @@ def suspension_review_reminders(*, today: datetime.date, calendars: _Calendars) 
 def lado_referral_reminders(*, today: datetime.date, calendars: _Calendars) -> Iterator[Due]:
     """A LADO referral still to make: on the day it is due, and once it is late, to the DSL
     whose task it is."""
-    from workflows import engine
-
+    workflow = case_workflow.installed()
     referrals = (
         LadoReferral.objects.filter(
             referred_on__isnull=True, case__status=Status.LADO_REFERRAL, due_on__lte=today
@@ -236,13 +252,13 @@ def lado_referral_reminders(*, today: datetime.date, calendars: _Calendars) -> I
         threshold, escalate = date_thresholds(
             referral.due_on, today=today, calendar=calendars(case.school_id)
         )
-        task = engine.open_tasks(case).first()
-        owner = task.owner if task is not None and task.owner_id else None
+        task = workflow.waiting_tasks([case.pk]).get(case.pk)
+        owner = task.owner if task is not None else None
         if owner is None and case.safeguarding_lead is not None:
             owner = case.safeguarding_lead.user
         to = _addresses_of(owner) or notifications.hr_recipients(case)
         link = (
-            notifications.waiting_link("task", task.pk)
+            notifications.waiting_link("task", task.task_id)
             if task is not None
             else notifications.waiting_link("case", case.pk)
         )
@@ -261,8 +277,7 @@ def lado_referral_reminders(*, today: datetime.date, calendars: _Calendars) -> I
 def dpo_decision_reminders(*, now: datetime.datetime, calendars: _Calendars) -> Iterator[Due]:
     """The DPO's decision on reporting a breach (clock hours): in its last day, and once the
     window has closed, to the officer it went to (or every DPO free of a conflict)."""
-    from workflows import engine
-
+    workflow = case_workflow.installed()
     decisions = (
         DpoDecision.objects.filter(
             decided_at__isnull=True, due_at__lte=now + datetime.timedelta(days=1)
@@ -282,9 +297,9 @@ def dpo_decision_reminders(*, now: datetime.datetime, calendars: _Calendars) -> 
             threshold, escalate = ReminderThreshold.DUE_TODAY, False
         to = _addresses_of(decision.officer.user) if decision.officer_id else []
         to = to or [user.email for user in notifications.dpo_recipients(case)]
-        task = engine.dpo_open_task(decision)
+        task = workflow.waiting_dpo_task(decision)
         link = (
-            notifications.waiting_link("task", task.pk)
+            notifications.waiting_link("task", task.task_id)
             if task is not None
             else _site(reverse("workflow:inbox"))
         )
