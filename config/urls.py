@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 from casework import permissions
 from casework import urls as casework_urls
 from casework.signin import SignInView
+from casework.views.health import healthz
 from casework.views.pages import HomeView
 from workflows.flows import CaseFlow, DpoFlow
 from workflows.viewsets import CaseFlowViewset, DpoFlowViewset, TasksApp, WaitingView
@@ -70,6 +71,7 @@ admin.site.site_header = "Casework administration"
 admin.site.has_permission = lambda request: permissions.may_use_admin(request.user)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include(auth_patterns)),
     path("admin/", admin.site.urls),
     path("waiting/<str:token>/", WaitingView.as_view(), name="waiting"),

@@ -234,6 +234,8 @@ INVESTIGATING = lambda scenario: {"reference": scenario.investigating.reference}
 
 
 RULES: dict[str, Rule] = {
+    # Whether the server is up: for a load balancer, nobody signed in.
+    "healthz": PUBLIC,
     # Signing in and out
     "login": PUBLIC,
     "logout": Rule(NO_KWARGS, fixed()),  # POST only

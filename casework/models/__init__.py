@@ -26,6 +26,7 @@ from .case import (
     Sanction,
     SchoolSource,
     Status,
+    involved_case_ids,
 )
 from .data_protection import DpoDecision
 from .decisions import ReportDecision, TriageDecision
@@ -143,5 +144,6 @@ __all__ = [
     "Trust",
     "User",
     "WitnessStatement",
+    "involved_case_ids",
     "place_name",
 ]

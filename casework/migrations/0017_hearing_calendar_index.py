@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0015_sent_reminders'),
+        ('casework', '0016_sent_reminders'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0014_clause_examples'),
+        ('casework', '0015_list_indexes'),
     ]
 
     operations = [
