@@ -34,6 +34,14 @@ class OpenTask:
     link: str | None  # its page, when it is for the person asking to act on
 
 
+@dataclass(frozen=True)
+class WaitingTask:
+    """An open task as a reminder of it needs it: which task, and who holds it."""
+
+    task_id: int
+    owner: User | None  # None: in a shared queue
+
+
 class CaseWorkflow(Protocol):
     def start(self, case: Case) -> None:
         """Open the case's workflow; its first task follows from the case's status."""
@@ -56,6 +64,12 @@ class CaseWorkflow(Protocol):
 
     def complete_dpo_decision(self, decision: DpoDecision, *, actor: User) -> None:
         """The decision is recorded: its task is done and its workflow ends."""
+
+    def waiting_tasks(self, case_ids: list[int]) -> dict[int, WaitingTask]:
+        """The open task of each of these cases, by case id (one read for them all)."""
+
+    def waiting_dpo_task(self, decision: DpoDecision) -> WaitingTask | None:
+        """The DPO decision's open task, if it has one."""
 
 
 class NoWorkflow:
@@ -81,6 +95,12 @@ class NoWorkflow:
 
     def complete_dpo_decision(self, decision: DpoDecision, *, actor: User) -> None:
         pass
+
+    def waiting_tasks(self, case_ids: list[int]) -> dict[int, WaitingTask]:
+        return {}
+
+    def waiting_dpo_task(self, decision: DpoDecision) -> WaitingTask | None:
+        return None
 
 
 _installed: CaseWorkflow = NoWorkflow()

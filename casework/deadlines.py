@@ -21,6 +21,15 @@ _TARGETS = {
     Status.APPEAL_LODGED: "TASK_TARGET_WORKING_DAYS",
 }
 
+# The working days each stage should take, by its procedure setting (the dashboard's targets).
+STAGE_TARGETS = {
+    Status.RECEIVED: "TRIAGE_WORKING_DAYS",
+    Status.TRIAGE: "TRIAGE_WORKING_DAYS",
+    Status.SAFEGUARDING_REVIEW: "LADO_REFERRAL_WORKING_DAYS",
+    Status.LADO_REFERRAL: "LADO_REFERRAL_WORKING_DAYS",
+    **_TARGETS,
+}
+
 
 def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()

@@ -43,6 +43,7 @@ from .models import (
 )
 from .permissions import conflicted_ids
 from .responsibility import chair_candidates
+from .selectors import CASE_PARTS, STATUS_GROUPS
 from .services.hearings import WhoAttended, allowed_sanctions, current_hearing
 from .services.referrals import bodies_for
 from .services.routing import awaiting_lado_outcome
@@ -867,12 +868,20 @@ class RegisterFilterForm(forms.Form):
         widget=forms.HiddenInput,
         choices=[(key, key) for key in ORDERINGS],
     )
+    due_from = forms.DateField(required=False, widget=DateInput, label="Due from")
+    due_by = forms.DateField(required=False, widget=DateInput, label="Due by")
+    part = forms.ChoiceField(
+        required=False,
+        label="Your part",
+        choices=[("", "Any part"), *((key, label) for key, (_field, label) in CASE_PARTS.items())],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", "Any stage"),
             ("open", "Any open stage"),
+            *((key, label) for key, (label, _statuses) in STATUS_GROUPS.items()),
             *Status.choices,
         ]
         self.fields["clause"].queryset = Clause.objects.filter(policy__is_current=True).order_by(

@@ -13,10 +13,12 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-# In the order they run: an outcome made final before the retention schedule reads it,
-# the trail checked before anything is erased, stray files last.
+# In the order they run: an outcome made final before the retention schedule reads it (and
+# before anyone is reminded of it), the trail checked before anything is erased, stray
+# files last.
 DAILY_JOBS = (
     ("close_lapsed_appeal_windows", {}),
+    ("send_reminders", {}),
     ("verify_audit", {}),
     ("apply_retention", {"apply": True}),
     ("prune_orphan_files", {"apply": True}),

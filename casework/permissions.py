@@ -294,6 +294,29 @@ def may_export_register(user: User | None) -> bool:
     return is_hr(user)
 
 
+def may_see_dashboard(user: User | None) -> bool:
+    """The dashboard and clause analytics: HR and the trust executive for the trust, a
+    headteacher for their own school. Figures only, never a name."""
+    return is_hr(user) or is_trust_executive(user) or has_role(user, Role.HEADTEACHER)
+
+
+def dashboard_schools(user: User | None) -> set[int] | None:
+    """The schools whose figures the reader sees: None for the whole trust."""
+    if is_hr(user) or is_trust_executive(user):
+        return None
+    return schools_where(user, Role.HEADTEACHER)
+
+
+def may_download_policy_review_pack(user: User | None) -> bool:
+    """The policy review pack goes to the trust board through HR."""
+    return is_hr(user)
+
+
+def may_see_hearings_calendar(user: User | None) -> bool:
+    """HR for the trust, a headteacher for their own school."""
+    return is_hr(user) or has_role(user, Role.HEADTEACHER)
+
+
 def may_handle_subject_access(user: User | None) -> bool:
     """Subject access requests are HR's: the list names who asked, and an export holds
     everything about them."""

@@ -120,6 +120,24 @@ def features_for(user: User) -> list[Feature]:
                 "folder_shared",
             )
         )
+    if permissions.may_see_dashboard(user):
+        features.append(
+            Feature(
+                "Dashboard",
+                "Cases by stage, school, clause and outcome; time in each stage; the trend.",
+                reverse("casework:dashboard"),
+                "insights",
+            )
+        )
+    if permissions.may_see_hearings_calendar(user):
+        features.append(
+            Feature(
+                "Hearings calendar",
+                "Disciplinary and appeal hearings by week and month.",
+                reverse("casework:hearings_calendar"),
+                "event",
+            )
+        )
     if permissions.may_see_low_level_log(user):
         features.append(
             Feature(
@@ -390,10 +408,41 @@ def my_reports(user: User) -> list[MyReport]:
     ]
 
 
+# Stages taken together in the register's stage filter (the figures on home pages).
+STATUS_GROUPS = {
+    "safeguarding": (
+        "Safeguarding review or LADO referral",
+        (Status.SAFEGUARDING_REVIEW, Status.LADO_REFERRAL),
+    ),
+    "hearing": (
+        "Hearing or appeal hearing scheduled",
+        (Status.HEARING_SCHEDULED, Status.APPEAL_HEARING),
+    ),
+}
+# The register's "your part" filter: the case field naming the person, and its label.
+CASE_PARTS = {
+    "signing": ("signing_authority", "You sign off the outcome"),
+    "investigating": ("investigating_officer", "You investigate"),
+    "safeguarding": ("safeguarding_lead", "You are the safeguarding lead"),
+    "chairing": ("hearing_chair", "You chair the hearing"),
+    "appeal": ("appeal_chair", "You hear the appeal"),
+}
+
+
 def register(
-    user: User, *, q: str = "", status: str = "", school=None, clause=None, overdue: bool = False
+    user: User,
+    *,
+    q: str = "",
+    status: str = "",
+    school=None,
+    clause=None,
+    overdue: bool = False,
+    due_from: datetime.date | None = None,
+    due_by: datetime.date | None = None,
+    part: str = "",
 ) -> QuerySet[Case]:
-    """The case register: the person's visible cases, filtered."""
+    """The case register: the person's visible cases, filtered. A due date filter takes
+    open cases only: a closed case has nothing due."""
     cases = cases_visible_to(user).select_related("school", "subject")
     for word in q.split():
         # Every word must match: "Daniel Shaw" finds Daniel Shaw, "SM-2026-0004" its case.
@@ -404,6 +453,8 @@ def register(
         )
     if status == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status in STATUS_GROUPS:
+        cases = cases.filter(status__in=STATUS_GROUPS[status][1])
     elif status:
         cases = cases.filter(status=status)
     if school is not None:
@@ -419,6 +470,12 @@ def register(
         )
     if overdue:
         cases = cases.filter(status__in=OPEN_STATUSES, action_due_on__lt=timezone.localdate())
+    if due_from is not None:
+        cases = cases.filter(status__in=OPEN_STATUSES, action_due_on__gte=due_from)
+    if due_by is not None:
+        cases = cases.filter(status__in=OPEN_STATUSES, action_due_on__lte=due_by)
+    if part in CASE_PARTS:
+        cases = cases.filter(**{CASE_PARTS[part][0]: permissions.person_of(user)})
     # Newest first, the id breaking ties, as the register's indexes are ordered.
     return cases.order_by("-raised_at", "-pk")
 

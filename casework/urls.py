@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import addresses  # noqa: F401 (the <reference:…> and <id:…> parts of addresses)
+from .dashboards import urls as urls_dashboards
 from .intake import views as concerns
 from .letters import urls as urls_letters
 from .mail import urls as urls_mail
@@ -93,3 +94,4 @@ urlpatterns = [
 urlpatterns += urls_letters.urlpatterns + urls_oversight.urlpatterns
 urlpatterns += urls_subject_access.urlpatterns
 urlpatterns += urls_mail.urlpatterns
+urlpatterns += urls_dashboards.urlpatterns

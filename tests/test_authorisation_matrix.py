@@ -69,6 +69,8 @@ EVERYONE = [*PERSONAS, ANONYMOUS, SUPERUSER]
 STAFF = set(PERSONAS)
 ROLE_HOLDERS = STAFF - {"subject", "reporter", "witness", "colleague"}
 HR = {"hr", "hr_other"}
+HEADTEACHERS = {"headteacher", "other_headteacher", "appeal_chair"}  # Anne-Marie Byrne is one
+DASHBOARD_READERS = HEADTEACHERS | {"chair", "uninvolved_executive"}  # the trust executive
 
 
 @dataclass
@@ -280,6 +282,12 @@ RULES: dict[str, Rule] = {
     "casework:answered_subject_access": Rule(SAR, fixed(*HR)),
     "casework:subject_access_export": Rule(SAR, fixed(*HR)),
     "casework:produce_subject_access_export": Rule(SAR, fixed()),  # POST only
+    # Figures: HR and the trust executive for the trust, a headteacher for their school
+    "casework:dashboard": Rule(NO_KWARGS, fixed(*HR, *DASHBOARD_READERS)),
+    "casework:dashboard_csv": Rule(lambda s: {"table": "stages"}, fixed(*HR, *DASHBOARD_READERS)),
+    "casework:clause_analytics": Rule(NO_KWARGS, fixed(*HR, *DASHBOARD_READERS)),
+    "casework:policy_review_pack": Rule(NO_KWARGS, fixed(*HR)),
+    "casework:hearings_calendar": Rule(NO_KWARGS, fixed(*HR, *HEADTEACHERS)),
     # Lists filtered to what each person may see
     "casework:register": CASEWORK_ROLES,
     "casework:low_level_log": Rule(

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from django.db.models import F
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
 
 from casework import notifications
-from casework.case_workflow import OpenTask, WorkflowBusy
+from casework.case_workflow import OpenTask, WaitingTask, WorkflowBusy
 from casework.models import Case, Status
 
 from .flows import CaseFlow, DpoFlow
@@ -235,3 +236,27 @@ class ViewflowWorkflow:
 
     def complete_dpo_decision(self, decision, *, actor) -> None:
         complete_dpo_decision(decision, actor=actor)
+
+    def waiting_tasks(self, case_ids: list[int]) -> dict[int, WaitingTask]:
+        tasks = (
+            CaseFlow.task_class.objects.filter(
+                process__caseprocess__case_id__in=case_ids,
+                flow_task_type="HUMAN",
+                status__in=OPEN_TASK_STATUSES,
+            )
+            .annotate(for_case=F("process__caseprocess__case_id"))
+            .select_related("owner")
+            .order_by("created", "id")
+        )
+        waiting: dict[int, WaitingTask] = {}
+        for task in tasks:
+            waiting.setdefault(
+                task.for_case, WaitingTask(task.pk, task.owner if task.owner_id else None)
+            )
+        return waiting
+
+    def waiting_dpo_task(self, decision) -> WaitingTask | None:
+        task = dpo_open_task(decision)
+        if task is None:
+            return None
+        return WaitingTask(task.pk, task.owner if task.owner_id else None)

@@ -56,6 +56,7 @@ from .people import (
 )
 from .policy import Clause, Policy
 from .referrals import ReferralBody, ReferralDecision, Settlement, SettlementKind
+from .reminders import ReminderSubject, ReminderThreshold, SentReminder
 from .safeguarding import (
     LadoOutcome,
     LadoReferral,
@@ -122,6 +123,8 @@ __all__ = [
     "ReferenceCounter",
     "ReferralBody",
     "ReferralDecision",
+    "ReminderSubject",
+    "ReminderThreshold",
     "ReportDecision",
     "RequestChannel",
     "Role",
@@ -131,6 +134,7 @@ __all__ = [
     "Sanction",
     "School",
     "SchoolSource",
+    "SentReminder",
     "Settlement",
     "SettlementKind",
     "SignOff",

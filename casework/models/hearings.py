@@ -67,6 +67,10 @@ class Hearing(models.Model):
 
     class Meta:
         ordering = ["arranged_at", "id"]
+        indexes = [
+            # The hearings calendar: a week or a month of hearings, in order.
+            models.Index(fields=["starts_at"], name="hearing_calendar"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%d %b %Y %H:%M}"

@@ -7,12 +7,8 @@ formula when the file is opened (CSV injection).
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
-
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,39 +17,7 @@ from casework import audit, permissions, selectors
 from casework.forms import DateInput, RegisterFilterForm
 from casework.models import place_name
 from casework.paging import BoundedPaginator
-
-# What a spreadsheet takes as the start of a formula, including the full-width forms some
-# spreadsheets also accept.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def spreadsheet_safe(value) -> str:
-    """The value as text that a spreadsheet shows as written and never evaluates."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff"  # so that Excel reads the file as UTF-8
-        yield writer.writerow([spreadsheet_safe(cell) for cell in header])
-        for row in rows:
-            yield writer.writerow([spreadsheet_safe(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+from casework.spreadsheets import csv_response
 
 
 class AuditFilterForm(forms.Form):

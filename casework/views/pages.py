@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
 
 from casework import permissions, selectors
+from casework.dashboards import home
 from casework.services import notices
 
 
@@ -15,6 +16,11 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["features"] = selectors.features_for(self.request.user)
         context["person"] = permissions.person_of(self.request.user)
+        context["sections"] = home.sections_for(self.request.user)
+        context["review_due"] = home.review_alert(self.request.user)
+        context["may_download_pack"] = permissions.may_download_policy_review_pack(
+            self.request.user
+        )
         return context
 
 

@@ -1,0 +1,249 @@
+"""Each role's home page: the figures that say what needs doing, each one a link to the
+case register filtered to exactly the cases it counts (the register's own queryset counts
+them, so the figure and the list cannot disagree)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import permissions, selectors
+from casework.models import OPEN_STATUSES, Case, Role, School, Status, User, place_name
+from casework.workdays import Calendar
+
+HEARINGS_AHEAD_WORKING_DAYS = 10
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class DueCase:
+    """A case waiting for the reader, with its due date and how long is left."""
+
+    reference: str
+    stage: str
+    due_on: datetime.date | None
+    hours_left: int | None  # to the end of the due day; negative once it has passed
+    url: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.hours_left is not None and self.hours_left < 0
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    due: list[DueCase] = field(default_factory=list)
+    empty: str = "Nothing waiting."
+    stages: list[Figure] = field(default_factory=list)  # open cases by stage
+
+    @property
+    def every_figure(self) -> list[Figure]:
+        return self.figures + self.stages
+
+
+def register_url(**filters) -> str:
+    query = urlencode({k: v for k, v in filters.items() if v not in (None, "", False)})
+    return f"{reverse('casework:register')}?{query}" if query else reverse("casework:register")
+
+
+def _filter_values(filters: dict) -> dict:
+    """The register's filters as its address spells them."""
+    values = {}
+    for key, value in filters.items():
+        if isinstance(value, datetime.date):
+            values[key] = value.isoformat()
+        elif value is True:
+            values[key] = "on"
+        else:
+            values[key] = value
+    return values
+
+
+def figure(user: User, label: str, *, urgent: bool = False, **filters) -> Figure:
+    """A figure: the register's count for ``filters``, linking to that register."""
+    count = selectors.register(user, **filters).count()
+    return Figure(label, count, register_url(**_filter_values(filters)), urgent and count > 0)
+
+
+def _week_end(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+def by_stage(user: User, **filters) -> list[Figure]:
+    """Open cases by stage: one GROUP BY over what the register shows."""
+    rows = (
+        selectors.register(user, status="open", **filters)
+        .order_by()
+        .values("status")
+        .annotate(cases=Count("pk", distinct=True))
+    )
+    counts = {row["status"]: row["cases"] for row in rows}
+    school_filter = _filter_values(filters)
+    return [
+        Figure(status.label, counts[status], register_url(status=status.value, **school_filter))
+        for status in Status
+        if status in OPEN_STATUSES and counts.get(status)
+    ]
+
+
+def overview(user: User, **filters) -> list[Figure]:
+    """HR's figures (a headteacher's, for their school): what is late, soon, waiting."""
+    today = timezone.localdate()
+    hearings_until = Calendar().add_working_days(today, HEARINGS_AHEAD_WORKING_DAYS)
+    return [
+        figure(user, "Overdue", overdue=True, urgent=True, **filters),
+        figure(user, "Due this week", due_from=today, due_by=_week_end(today), **filters),
+        figure(user, "Safeguarding waiting", status="safeguarding", urgent=True, **filters),
+        figure(
+            user,
+            f"Hearings in the next {HEARINGS_AHEAD_WORKING_DAYS} working days",
+            status="hearing",
+            due_from=today,
+            due_by=hearings_until,
+            **filters,
+        ),
+        figure(user, "Sign-offs waiting", status=Status.AWAITING_SIGN_OFF.value, **filters),
+    ]
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def due_cases(user: User, *, limit: int = 10, **filters) -> list[DueCase]:
+    """The reader's cases for ``filters``, soonest due first, with the hours left."""
+    now = timezone.now()
+    cases = (
+        selectors.register(user, **filters)
+        .order_by("action_due_on", "pk")
+        .select_related(None)
+        .only("reference", "status", "action_due_on")[:limit]
+    )
+    return [
+        DueCase(
+            reference=case.reference,
+            stage=Status(case.status).label,
+            due_on=case.action_due_on,
+            hours_left=int((_end_of(case.action_due_on) - now).total_seconds() // 3600)
+            if case.action_due_on
+            else None,
+            url=reverse("casework:case", args=[case.reference]),
+        )
+        for case in cases
+    ]
+
+
+def sections_for(user: User) -> list[Section]:
+    """What the reader sees first on their home page, role by role."""
+    sections: list[Section] = []
+    person = permissions.person_of(user)
+    if person is None or person.has_left:
+        return sections
+    roles = {held.role for held in permissions.held_roles(user)}
+    if Role.HR_CASE_MANAGER in roles:
+        sections.append(Section("Across the trust", overview(user), stages=by_stage(user)))
+    if Role.HEADTEACHER in roles:
+        for school in School.objects.filter(
+            pk__in=permissions.schools_where(user, Role.HEADTEACHER)
+        ).order_by("name"):
+            sections.append(
+                Section(
+                    f"At {place_name(school)}",
+                    overview(user, school=school.pk),
+                    stages=by_stage(user, school=school.pk),
+                )
+            )
+        sections.append(
+            Section(
+                "Your sign-offs",
+                [
+                    figure(
+                        user,
+                        "Outcomes waiting for your sign-off",
+                        status=Status.AWAITING_SIGN_OFF.value,
+                        part="signing",
+                        urgent=True,
+                    )
+                ],
+                due_cases(user, status=Status.AWAITING_SIGN_OFF.value, part="signing"),
+            )
+        )
+    if Role.SAFEGUARDING_LEAD in roles:
+        sections.append(
+            Section(
+                "Safeguarding",
+                [
+                    figure(
+                        user,
+                        "Safeguarding reviews due",
+                        status=Status.SAFEGUARDING_REVIEW.value,
+                        part="safeguarding",
+                        urgent=True,
+                    ),
+                    figure(
+                        user,
+                        "LADO referrals due",
+                        status=Status.LADO_REFERRAL.value,
+                        part="safeguarding",
+                        urgent=True,
+                    ),
+                ],
+                due_cases(user, status="safeguarding", part="safeguarding"),
+                empty="No safeguarding review or LADO referral is waiting for you.",
+            )
+        )
+    if Role.INVESTIGATING_OFFICER in roles:
+        sections.append(
+            Section(
+                "Your investigations",
+                [
+                    figure(
+                        user,
+                        "Investigations you are carrying out",
+                        status=Status.INVESTIGATION.value,
+                        part="investigating",
+                    )
+                ],
+                due_cases(user, status=Status.INVESTIGATION.value, part="investigating"),
+                empty="No investigation is waiting for your report.",
+            )
+        )
+    reports = Case.objects.filter(reporter=person).count()
+    sections.append(
+        Section(
+            "Your reports",
+            [Figure("Concerns you have raised", reports, reverse("casework:my_reports"))],
+            empty="You have not raised a concern.",
+        )
+    )
+    return sections
+
+
+def reader_policy(user: User):
+    """The current policy of the reader's trust."""
+    person = permissions.person_of(user)
+    return selectors.current_policy(trust=person.trust) if person is not None else None
+
+
+def review_alert(user: User):
+    """The current policy if its review date has passed and the reader is to be told."""
+    if not permissions.may_read_policy_review_notice(user):
+        return None
+    policy = reader_policy(user)
+    return policy if policy is not None and selectors.policy_review_overdue(policy) else None
