@@ -29,6 +29,8 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from casework import clock
+
 from . import audit
 from .errors import CaseMoved
 from .models import (
@@ -194,7 +196,7 @@ def schedule(case: Case) -> list[Step]:
 
 def plan(*, today: datetime.date | None = None) -> list[Step]:
     """What is due on ``today`` (by default, today), and what needs a person to look at it."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     due = []
     cases = Case.objects.select_related("subject", "lado_referral", "appeal").order_by("id")
     for case in cases:
@@ -353,7 +355,7 @@ def anonymise(case: Case, *, rule: str) -> dict:
             "terms_of_reference",
         ):
             setattr(case, name, "")
-        case.anonymised_at = timezone.now()
+        case.anonymised_at = clock.now()
         case.save()
         _delete_files_after_commit(files)
         note(

@@ -152,3 +152,24 @@ def test_the_demo_shows_referrals_a_settlement_attendance_and_the_chair_of_gover
     # No demo case is left needing a referral decision it could not close without.
     for case in Case.objects.closed():
         assert referrals.outstanding_questions(case) == [], case.reference
+
+
+def test_the_demo_states_its_own_moments_and_the_trail_still_checks_out():
+    """The demonstration's past is recorded by stating each step's moment, not by moving
+    the system clock: the audit chain written that way verifies, and the runtime needs no
+    clock-moving package."""
+    from pathlib import Path
+
+    from casework import audit
+
+    call_command("seed_demo", force=True, verbosity=0)
+    assert list(audit.find_broken_links()) == []
+    assert AuditEvent.objects.filter(occurred_at__year__lt=timezone.now().year).exists()
+    root = Path(__file__).resolve().parent.parent
+    runtime_lock = (root / "requirements.lock").read_text()
+    assert "time-machine" not in runtime_lock
+    for source in [
+        *root.joinpath("casework").rglob("*.py"),
+        *root.joinpath("workflows").rglob("*.py"),
+    ]:
+        assert "time_machine" not in source.read_text(), source

@@ -10,7 +10,8 @@ import json
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -24,7 +25,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    occurred_at = models.DateTimeField(default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,  # deactivate sign-ins, never delete them
