@@ -8,6 +8,7 @@ procedure could really have produced.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -614,12 +615,63 @@ def concern_about_a_leaver() -> Case:
     )
 
 
+def rerouted_by_a_new_allegation() -> Case:
+    """Mid-investigation, the investigating officer frames an allegation about contact with
+    a pupil: the case goes to the DSL's review at once, the investigation paused."""
+    case = walk(
+        [acknowledge, triage_to_investigation, appoint],
+        subject=("Tom", "Brennan"),
+        reporter=("Helen", "Carter"),
+        clauses=("DONT-1",),
+        what_was_seen="A public post mocking a parent who had complained about a school trip.",
+    )
+    allegations.add_allegation(
+        case=case,
+        by=case.investigating_officer.user,
+        clause=case.policy.clauses.get(code="DONT-4"),
+        particulars="It is alleged that the subject messaged a Year 6 pupil through the same "
+        "account, as a witness told the investigation.",
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def sent_twice() -> Case:
+    """The reporter pressed Back and sent the same form again: the second sending was
+    recognised as the concern already received, and nothing new was recorded."""
+    token = uuid.uuid4()
+    reporter = person("Joan", "Fitzgerald")
+    concern = concerns.Concern(
+        subject=person("Aisha", "Khan"),
+        school=None,
+        school_confirmed=False,
+        seen_on=clock.today() - datetime.timedelta(days=1),
+        platform="x",
+        account_kind="personal",
+        what_was_seen="A post calling the parish's fundraising committee 'a waste of space'.",
+        links=[],
+        suspected_clauses=[clause("DONT-1")],
+        pupils_involved="none",
+    )
+    sent = concerns.report_concern(
+        concern=concern, reporter=reporter, by=reporter.user, submission_token=token
+    )
+    try:
+        concerns.report_concern(
+            concern=concern, reporter=reporter, by=reporter.user, submission_token=token
+        )
+    except concerns.AlreadyReported as repeat:
+        assert repeat.case == sent
+    return sent
+
+
 STORIES = [
     cross_school_report,
     school_corrected_by_hr,
     dpo_decision_made,
     dpo_decision_overdue,
     concern_about_a_leaver,
+    rerouted_by_a_new_allegation,
+    sent_twice,
 ]
 
 

@@ -22,7 +22,8 @@ from casework.models import (
     StaffMember,
     User,
 )
-from casework.services import referrals
+from casework.services import concerns, referrals
+from casework.services.subject_access import subject_access_due
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +99,14 @@ def test_the_demo_shows_subject_access_requests_and_earlier_outcomes():
     answered = SubjectAccessRequest.objects.get(answered_on__isnull=False)
     assert answered.has_export and answered.answered_on <= answered.due_on
     assert answered.export_produced_by is not None
-    (waiting,) = SubjectAccessRequest.objects.unanswered()
-    assert not waiting.has_export and waiting.due_on >= today
+    waiting = SubjectAccessRequest.objects.unanswered()
+    assert {sar.is_extended for sar in waiting} == {True, False}
+    for sar in waiting:
+        assert not sar.has_export and sar.due_on >= today
+    extended = waiting.get(extended_at__isnull=False)
+    assert extended.extension_reason and extended.extended_by is not None
+    assert extended.due_on == subject_access_due(extended.received_on, extended=True)
+    assert extended.received_on < timezone.localdate(extended.extended_at) <= today
 
     returned = Case.objects.get(status=Status.RETURNED_TO_CHAIR)
     assert consistency.prior_outcomes(returned).shown
@@ -173,3 +180,45 @@ def test_the_demo_states_its_own_moments_and_the_trail_still_checks_out():
         *root.joinpath("workflows").rglob("*.py"),
     ]:
         assert "time_machine" not in source.read_text(), source
+
+
+def test_the_demo_shows_a_rerouted_case_a_resent_form_and_a_volunteers_meeting_letters():
+    """A case an allegation made newly safeguarding mid-investigation (now with the DSL, the
+    investigation paused); a concern whose form was sent twice and recorded once; and a
+    volunteer's letters that speak of a meeting about the arrangement."""
+    from casework.models import Letter, LetterKind, Status
+
+    call_command("seed_demo", force=True, verbosity=0)
+    rerouted = Case.objects.get(review_interrupted=Status.INVESTIGATION)
+    assert rerouted.status == Status.SAFEGUARDING_REVIEW and rerouted.safeguarding
+    # The trail says why: the allegation and the clause that made it a safeguarding matter.
+    paused = AuditEvent.objects.get(case=rerouted, details__transition="interrupt_for_safeguarding")
+    assert paused.details["clauses"] == ["DONT-4"] and paused.details["from"] == "investigation"
+    assert rerouted.allegations.filter(clause__code="DONT-4").exists()
+
+    resent = Case.objects.get(submission_token__isnull=False)
+    assert Case.objects.filter(reporter=resent.reporter, subject=resent.subject).count() == 1
+    with pytest.raises(concerns.AlreadyReported, match=resent.reference):
+        concerns.ensure_not_sent_before(
+            concerns.Concern(
+                subject=resent.subject,
+                school=None,
+                school_confirmed=False,
+                seen_on=resent.seen_on,
+                platform=resent.platform,
+                account_kind=resent.account_kind,
+                what_was_seen=resent.what_was_seen,
+                links=[],
+                suspected_clauses=[],
+                pupils_involved="none",
+            ),
+            reporter=resent.reporter,
+            token=resent.submission_token,
+        )
+
+    invitations = Letter.objects.filter(
+        kind=LetterKind.HEARING_INVITATION, case__subject__kind=StaffMember.Kind.VOLUNTEER
+    )
+    assert invitations.exists()
+    for letter in invitations:
+        assert letter.title == "Invitation to a meeting about the volunteering arrangement"

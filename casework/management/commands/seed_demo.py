@@ -159,7 +159,8 @@ class Command(BaseCommand):
         )
 
     def seed_subject_access(self) -> None:
-        """Two subject access requests: one answered within its month, one still open."""
+        """Three subject access requests: one answered within its month, one still open, and
+        one whose deadline was extended for its complexity."""
         today = clock.today()
         hannah, marcus = demo_cases.hr(), demo_cases.person("Marcus", "Obi").user
 
@@ -190,6 +191,22 @@ class Command(BaseCommand):
                 received_on=received,
                 received_via=RequestChannel.LETTER,
                 by=marcus,
+            )
+        received = today - datetime.timedelta(days=20)
+        with at(received, 14):
+            complex_request = subject_access.log_subject_access_request(
+                person=demo_cases.person("Mark", "Hughes"),
+                received_on=received,
+                received_via=RequestChannel.EMAIL,
+                notes="Asks for every e-mail that mentions him since 2019.",
+                by=hannah,
+            )
+        with at(received + datetime.timedelta(days=8), 11):
+            subject_access.extend_subject_access_deadline(
+                request=complex_request,
+                by=hannah,
+                reason="Seven years of e-mail across three schools, each needing third parties "
+                "redacted; he was told of the extension and why on the same day.",
             )
 
     def seed_people(self) -> dict[str, StaffMember]:
