@@ -156,3 +156,28 @@ def test_a_safeguarding_concern_sent_over_http_tells_the_dsl_only_that_something
     assert to_dsl.to == [case.safeguarding_lead.user.email]
     (task,) = engine.open_tasks(case)
     assert_says_only_that_something_waits(to_dsl, case, task)
+
+
+# --- Retention periods are settings -------------------------------------------------------
+
+
+def test_how_long_a_spent_warning_is_kept_is_a_setting(settings):
+    """Rule (setting): a first warning is kept 6 months after it expires and a final one 18;
+    a trust that sets other periods has them applied."""
+    from dateutil.relativedelta import relativedelta
+
+    from casework import retention
+    from casework.models import Sanction
+
+    from .test_retention import closed_with, due
+
+    settings.CASEWORK_RETENTION = {
+        **settings.CASEWORK_RETENTION,
+        "FIRST_WARNING_KEPT_MONTHS_AFTER_EXPIRY": 2,
+    }
+    case = closed_with(Sanction.FIRST_WRITTEN_WARNING)
+    spent_from = case.warning_expires_on + datetime.timedelta(days=1)
+    retention.carry_out(retention.plan(today=spent_from))
+    erase_on = spent_from + relativedelta(months=2)
+    assert due(erase_on - datetime.timedelta(days=1)) == {}
+    assert due(erase_on) == {case.reference: retention.ERASE}
