@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.utils import timezone
+from viewflow.workflow.models import Process, Task
 
 from . import clock, demo
 from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status
@@ -550,8 +551,21 @@ def _at(moment: datetime.datetime | None) -> Iterator[None]:
     if moment is None:
         yield
         return
+    began = timezone.now()
     with clock.recorded_at(moment):
         yield
+    _date_workflow_rows(since=began, moment=moment)
+
+
+def _date_workflow_rows(*, since: datetime.datetime, moment: datetime.datetime) -> None:
+    """The workflow engine stamps its own rows with the system time: the rows the step
+    wrote or moved on (demonstration data is written by one process) get its moment."""
+    for model, fields in (
+        (Process, ("created", "finished")),
+        (Task, ("created", "assigned", "started", "finished")),
+    ):
+        for field in fields:
+            model.objects.filter(**{f"{field}__gte": since}).update(**{field: moment})
 
 
 # --- Demonstration stories: the routing rules, each on a case of its own ------------------

@@ -1,9 +1,12 @@
 """The demonstration data a newcomer signs in to."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from casework.models import (
     Appeal,
@@ -79,6 +82,11 @@ def test_the_demo_cases_happened_in_an_order_the_procedure_allows():
         )
         assert moments == sorted(moments), case.reference
         assert moments[-1] <= now, case.reference
+        # The workflow's own records tell the same story as the trail.
+        latest = moments[-1] + datetime.timedelta(minutes=5)  # steps taken now take time
+        for task in Task.objects.filter(process_id=case.process.pk):
+            assert moments[0] <= task.created <= latest, (case.reference, task)
+            assert task.finished is None or task.created <= task.finished <= latest
         if case.decided_at:  # the chair decided after the hearing, not before it
             hearing = case.hearings.current(Hearing.Kind.DISCIPLINARY)
             assert hearing.starts_at < case.decided_at <= now, case.reference
