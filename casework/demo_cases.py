@@ -16,12 +16,12 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
 from . import clock, demo
+from .intake import concerns
 from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status
 from .services import (
     allegations,
     appeals,
     case_admin,
-    concerns,
     data_protection,
     hearings,
     investigation,
