@@ -166,8 +166,8 @@ def test_how_long_a_spent_warning_is_kept_is_a_setting(settings):
     a trust that sets other periods has them applied."""
     from dateutil.relativedelta import relativedelta
 
-    from casework import retention
     from casework.models import Sanction
+    from casework.records import retention
 
     from .test_retention import closed_with, due
 

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from casework.intake import concerns
 from casework.models import (
     Appeal,
     Attendance,
@@ -25,7 +26,7 @@ from casework.models import (
     StaffMember,
     User,
 )
-from casework.services import concerns, referrals
+from casework.services import referrals
 from casework.services.subject_access import subject_access_due
 
 pytestmark = pytest.mark.django_db
