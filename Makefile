@@ -9,7 +9,7 @@ export CASEWORK_ENV ?= development
 
 .PHONY: setup system run serve demo-data test fuzz lint format lock clean
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed node_modules/.installed
 
 system:
 	@./scripts/system-packages
@@ -19,12 +19,20 @@ $(VENV)/.installed: requirements-dev.lock
 	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	@touch $@
 
+# The browser tests' accessibility checker (axe-core), from the npm lock, checksums checked.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --silent
+	@touch $@
+
 demo-data: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_policy
 	$(MANAGE) seed_demo
 
+# The server and, beside it, the mail worker that sends every e-mail; Ctrl-C stops both.
 run: demo-data
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup
@@ -51,4 +59,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) var/casework.sqlite3 var/media test-artifacts
+	rm -rf $(VENV) node_modules var/casework.sqlite3 var/media test-artifacts

@@ -9,10 +9,13 @@ import uuid
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import URLValidator
+from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from . import uploads
 from .addresses import RecordIdConverter
-from .evidence import ACCEPTED_DESCRIPTION
+from .evidence import ACCEPTED_DESCRIPTION, max_upload_bytes
 from .models import (
     AFTER_EXTERNAL_DECISION,
     CENTRAL_TEAM,
@@ -114,6 +117,23 @@ class MultipleFileField(forms.FileField):
         if not files and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def state_upload_limits(field: forms.FileField) -> None:
+    """Say the size limits before anything is chosen, and give them to the browser, which
+    refuses a file past them before sending it (the server refuses it anyway)."""
+    per_file, in_all, files = max_upload_bytes(), uploads.max_bytes(), uploads.max_files()
+    field.help_text = (
+        f"{field.help_text} Each file up to {filesizeformat(per_file)}; at most {files} "
+        f"files, {filesizeformat(in_all)} in all."
+    )
+    field.widget.attrs.update(
+        {
+            "data-cw-max-file-bytes": per_file,
+            "data-cw-max-total-bytes": in_all,
+            "data-cw-max-files": files,
+        }
+    )
 
 
 class RangeCheckedChoices:
@@ -260,6 +280,7 @@ class ConcernForm(forms.Form):
         )
         self.fields["school"].queryset = School.objects.filter(trust_id=reporter.trust_id)
         self.fields["suspected_clauses"].queryset = policy.clauses.order_by("order")
+        state_upload_limits(self.fields["evidence"])
 
     def clean_submission_token(self) -> uuid.UUID | None:
         """A token that is not one Casework made is no token (the words are still compared)."""
@@ -839,6 +860,21 @@ class RegisterFilterForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.all(), required=False)
     clause = forms.ModelChoiceField(queryset=Clause.objects.none(), required=False)
     overdue = forms.BooleanField(required=False, label="Overdue only")
+    # Sorting by an indexed column only, each with the primary key to break ties, so a page
+    # of a million cases is read from an index rather than sorted whole.
+    ORDERINGS = {
+        "-raised": ("-raised_at", "-pk"),
+        "raised": ("raised_at", "pk"),
+        "reference": ("reference",),
+        "-reference": ("-reference",),
+        "due": (F("action_due_on").asc(nulls_last=True), "pk"),
+        "-due": (F("action_due_on").desc(nulls_last=True), "-pk"),
+    }
+    order = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[(key, key) for key in ORDERINGS],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -854,7 +890,17 @@ class RegisterFilterForm(forms.Form):
 
     def filters(self) -> dict:
         """The register's filters as chosen; none when nothing (or nothing valid) was."""
-        return self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if name != "order"}
+
+    def order_key(self) -> str:
+        """The column the register is sorted by ("-raised", newest first, unless chosen)."""
+        chosen = self.cleaned_data.get("order") if self.is_bound and self.is_valid() else ""
+        return chosen or "-raised"
+
+    def ordering(self) -> tuple:
+        return self.ORDERINGS[self.order_key()]
 
 
 # --- Subject access requests ------------------------------------------------------------

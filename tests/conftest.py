@@ -38,6 +38,17 @@ def private_files(tmp_path_factory):
         yield location
 
 
+@pytest.fixture(scope="session", autouse=True)
+def tasks_run_at_once():
+    """Outside the tests e-mail waits in the database for the worker; here each task runs as
+    soon as it is queued, so a test sees what was sent (tests/test_mail.py runs the worker)."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the policy and the demonstration people."""

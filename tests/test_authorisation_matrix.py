@@ -37,6 +37,7 @@ from casework.models import (
 )
 from casework.services import investigation, letters, subject_access, suspensions
 from casework.services.evidence import add_evidence
+from tests.test_concerns import png_bytes
 from workflows.flows import CaseFlow, DpoFlow
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,7 @@ class Scenario:
     breach: Case  # a possible data breach: the DPO's decision outstanding
     breach_decided: Case  # and one the DPO has decided
     evidence: EvidenceFile
+    picture: EvidenceFile  # an image: previewed on task pages
     allegation: Allegation
     suspension: Suspension
     letter: Letter
@@ -157,6 +159,11 @@ def build_scenario() -> Scenario:
         checked=check_upload(SimpleUploadedFile("post.txt", b"A transcript of the post.")),
         by=walk.hr(),
     )
+    picture = add_evidence(
+        case=main,
+        checked=check_upload(SimpleUploadedFile("screenshot.png", png_bytes())),
+        by=walk.hr(),
+    )
 
     letter = letters.issue_letter(
         case=main, by=walk.hr(), kind=LetterKind.APPEAL_INVITATION, inputs={}
@@ -184,6 +191,7 @@ def build_scenario() -> Scenario:
         breach=breach,
         breach_decided=breach_decided,
         evidence=evidence,
+        picture=picture,
         allegation=main.allegations.first(),
         suspension=suspension,
         letter=letter,
@@ -232,6 +240,8 @@ INVESTIGATING = lambda scenario: {"reference": scenario.investigating.reference}
 
 
 RULES: dict[str, Rule] = {
+    # Whether the server is up: for a load balancer, nobody signed in.
+    "healthz": PUBLIC,
     # Signing in and out
     "login": PUBLIC,
     "logout": Rule(NO_KWARGS, fixed()),  # POST only
@@ -259,6 +269,9 @@ RULES: dict[str, Rule] = {
     "casework:audit_log": Rule(NO_KWARGS, fixed(*HR)),
     "casework:audit_log_export": Rule(NO_KWARGS, fixed(*HR)),
     "casework:register_export": Rule(NO_KWARGS, fixed(*HR)),
+    "casework:failed_mail": Rule(NO_KWARGS, fixed(*HR)),
+    # POST only; who may POST: test_mail.
+    "casework:resend_mail": Rule(lambda s: {"message_id": 1}, fixed()),
     # Subject access requests: HR's alone
     "casework:subject_access_requests": Rule(NO_KWARGS, fixed(*HR)),
     "casework:log_subject_access_request": Rule(NO_KWARGS, fixed(*HR)),
@@ -276,6 +289,9 @@ RULES: dict[str, Rule] = {
     "casework:case": case_rule(),
     "casework:evidence": case_rule(
         lambda s: {"reference": s.main.reference, "evidence_id": s.evidence.pk}
+    ),
+    "casework:evidence_preview": case_rule(
+        lambda s: {"reference": s.main.reference, "evidence_id": s.picture.pk}
     ),
     # The investigating officer adds to the case during the investigation only; after it,
     # their view of the case is read-only.

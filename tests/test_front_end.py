@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from casework.demo_cases import case_at
+from casework.demo_cases import case_at, raise_concern
 from casework.models import Status
 from tests.conftest import browser_sign_in
 
@@ -31,17 +31,19 @@ def test_pages_load_only_the_scripts_casework_uses(sign_in, address):
 
 
 @pytest.mark.browser
-def test_the_task_queue_still_sorts_and_no_page_raises_a_script_error(page):
+def test_the_old_queue_address_opens_the_worklist_and_no_page_raises_a_script_error(page):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     case = case_at(Status.TRIAGE)
+    raise_concern(subject=("Ben", "Taylor"))  # waiting in the HR queue
     browser_sign_in(page, "Marcus", "Obi")
     for address in ("/", "/casework/cases/", f"/casework/cases/{case.reference}/"):
         page.goto(address)
         expect(page.locator("vf-page, body").first).to_be_visible()
     page.goto("/workflow/queue/")
-    header = page.locator("[data-list-sort-column]").first
-    expect(header).to_be_visible()
-    header.click()
-    page.wait_for_url(re.compile(r"/workflow/queue/\?.+"))
+    page.wait_for_url(re.compile(r"/workflow/inbox/$"))
+    expect(page.get_by_test_id("worklist-row")).to_have_count(1)
+    page.get_by_label("Due").select_option("overdue")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"/workflow/inbox/\?.*due=overdue"))
     assert errors == []

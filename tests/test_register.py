@@ -4,10 +4,19 @@ sees only the cases they have a part in, and nobody sees a case about themselves
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.demo_cases import SAFEGUARDING, case_at, clause, frame_allegation, raise_concern
+from casework.demo_cases import (
+    SAFEGUARDING,
+    acknowledge,
+    case_at,
+    clause,
+    frame_allegation,
+    raise_concern,
+)
 from casework.models import Case, School, Status
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +216,67 @@ def test_nobody_sees_a_case_about_themselves_even_by_searching(sign_in, trust_ca
 def test_the_register_is_for_casework_roles_only(sign_in, trust_cases):
     assert sign_in("Fiona", "MacLeod").get(REGISTER).status_code == 403
     assert sign_in("Priya", "Patel").get(REGISTER).status_code == 403  # a reporter
+
+
+# --- Sorted, with the case manager, exported as shown -------------------------------------
+
+
+def test_the_register_sorts_by_reference_raised_and_due_and_keeps_it_in_the_address(sign_in):
+    first, second, third = (
+        raise_concern(subject=subject)
+        for subject in (("Daniel", "Shaw"), ("Ben", "Taylor"), ("Fiona", "MacLeod"))
+    )
+    today = timezone.localdate()
+    for case, days in ((first, 9), (second, 2), (third, 5)):
+        Case.objects.filter(pk=case.pk).update(action_due_on=today + datetime.timedelta(days))
+    client = sign_in("Hannah", "Reid")
+    assert listed(client) == [third.reference, second.reference, first.reference]
+    assert listed(client, order="raised") == [first.reference, second.reference, third.reference]
+    assert listed(client, order="due") == [second.reference, third.reference, first.reference]
+    assert listed(client, order="-due") == [first.reference, third.reference, second.reference]
+    assert listed(client, order="-reference")[0] == third.reference
+    # An order that is not one of the indexed ones is ignored, not an error.
+    assert listed(client, order="subject__last_name") == listed(client)
+    page = client.get(REGISTER, {"order": "due", "status": "open"})
+    html = page.content.decode()
+    assert 'aria-sort="ascending"' in html
+    assert "status=open&amp;order=-due" in html  # the heading sorts the other way next
+    assert 'name="order" value="due"' in html  # filtering again keeps the order
+
+
+def test_the_register_names_the_case_manager_and_exports_what_it_shows(sign_in):
+    taken = acknowledge(raise_concern())
+    waiting = raise_concern(subject=("Ben", "Taylor"))
+    elsewhere = raise_concern(subject=("Tom", "Brennan"), reporter=("Aisha", "Khan"))
+    client = sign_in("Hannah", "Reid")
+    thomas_more = school("St Thomas More").pk
+    page = client.get(REGISTER, {"school": thomas_more, "order": "raised"})
+    html = page.content.decode()
+    assert "Hannah Reid" in html
+    export = f"/casework/oversight/cases/export.csv?school={thomas_more}&amp;order=raised"
+    assert export in html
+    csv = b"".join(client.get(export.replace("&amp;", "&")).streaming_content).decode()
+    lines = csv.strip().splitlines()
+    assert lines[0].endswith("Case manager")
+    assert [line.split(",")[0] for line in lines[1:]] == [taken.reference, waiting.reference]
+    assert lines[1].endswith("Hannah Reid") and elsewhere.reference not in csv
+
+
+def test_only_hr_is_offered_the_export(sign_in):
+    raise_concern()
+    assert "Download these cases" not in sign_in("Michael", "Okafor").get(REGISTER).content.decode()
+
+
+def test_the_sorted_register_makes_as_many_queries_for_many_cases_as_for_few(sign_in):
+    client = sign_in("Hannah", "Reid")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(REGISTER, {"order": "due"}).status_code == 200
+        return len(captured)
+
+    acknowledge(raise_concern())
+    few = queries()
+    for subject in (("Ben", "Taylor"), ("Fiona", "MacLeod"), ("Chris", "Evans")) * 3:
+        acknowledge(raise_concern(subject=subject))
+    assert queries() == few

@@ -28,6 +28,7 @@ from casework.services import (
 from casework.views.base import ServiceFormView
 from casework.views.cases import arrangement_from
 from casework.workdays import procedure_text
+from casework.worklists import facts
 
 
 class TaskView(ServiceFormView):
@@ -48,6 +49,7 @@ class TaskView(ServiceFormView):
             task=task,
             allegations=self.case.allegations.select_related("clause"),
             next_step=selectors.next_step(self.case),
+            **facts.facts_for(self.case, user=self.request.user),
         )
         return context
 

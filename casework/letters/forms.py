@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -148,6 +149,16 @@ class DeliveryForm(forms.Form):
         required=False,
         help_text="e.g. handed over at the hearing; first class, signed for.",
     )
+    # One per form as it was shown: sending the same form twice records (and e-mails) once.
+    submission_token = forms.CharField(
+        required=False, widget=forms.HiddenInput, max_length=64, initial=uuid.uuid4
+    )
+
+    def clean_submission_token(self) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(self.cleaned_data["submission_token"])
+        except ValueError:
+            return None
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 
 from casework import clock
 
@@ -58,7 +59,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["case", "id"])]
+        indexes = [
+            models.Index(fields=["case", "id"]),
+            # The audit log's search by case reference, for refusals that name it in details.
+            models.Index(KT("details__reference"), name="audit_event_reference"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.summary}"

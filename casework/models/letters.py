@@ -132,6 +132,9 @@ class LetterDelivery(models.Model):
     notes = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=clock.now)
+    # The one-time token of the form it was recorded from: the same form sent twice (a double
+    # click, Back and send again) is this delivery, not a second e-mail.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["recorded_at", "id"]

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import uuid
 from dataclasses import dataclass, field
 
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from casework import clock, permissions
+from casework import clock, mail, permissions
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.letters import LetterFailed, kinds, rendering
 from casework.letters.context import common_context, letterhead
@@ -258,12 +258,23 @@ def deliver_letter(
     method: str,
     delivered_on: datetime.date | None = None,
     notes: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> LetterDelivery:
     """Send the letter by e-mail with its PDF attached, or record that it was handed over
-    or posted. Either way the delivery goes on the case's timeline."""
+    or posted. Either way the delivery goes on the case's timeline.
+
+    The same form sent twice (``submission_token``) is the delivery already recorded: the
+    letter is not e-mailed again.
+    """
     with locked_case(letter.case_id) as case:
         _ensure_manager(case, by)
         letter = Letter.objects.get(pk=letter.pk, case=case)
+        if submission_token is not None:
+            sent = LetterDelivery.objects.filter(submission_token=submission_token).first()
+            if sent is not None:
+                if sent.letter_id != letter.pk:
+                    raise RuleBroken("This form cannot be sent again. Open the letter afresh.")
+                return sent
         if letter.is_superseded:
             raise RuleBroken("A later letter replaced this one: deliver that letter instead.")
         if method not in DeliveryMethod.values:
@@ -288,9 +299,10 @@ def deliver_letter(
             delivered_on=delivered_on,
             notes=notes,
             recorded_by=by,
+            submission_token=submission_token,
         )
         how = {
-            DeliveryMethod.EMAIL: f"e-mailed to {to_address}",
+            DeliveryMethod.EMAIL: f"queued to be e-mailed to {to_address}",
             DeliveryMethod.HAND: "handed over",
             DeliveryMethod.POST: "posted",
         }[method]
@@ -309,22 +321,16 @@ def deliver_letter(
 
 def _email(*, letter: Letter, to_address: str) -> None:
     """The e-mail says only that a letter is attached: e-mail is forwarded and left open on
-    screens, so the details stay in the PDF. Sent inside the transaction: if it cannot be
-    sent, the delivery is not recorded."""
+    screens, so the details stay in the PDF. It is queued with the delivery and sent by the
+    mail worker once both are committed, never while the case is locked; the worker puts
+    "Letter e-mailed" on the timeline when it has gone, or tells HR it could not be sent."""
+    stored_pdf(letter)  # a letter whose file has changed is refused now, not by the worker
     head = letterhead()
     context = {"trust": head.name, "contact_email": head.email}
-    message = EmailMessage(
+    mail.send_after_commit(
+        to=[to_address],
         subject=render_to_string("casework/letters/email_subject.txt", context).strip(),
         body=render_to_string("casework/letters/email_body.txt", context),
-        to=[to_address],
         reply_to=[context["contact_email"]] if context["contact_email"] else None,
+        letter=letter,
     )
-    message.attach(f"letter-{letter.dated:%Y-%m-%d}.pdf", stored_pdf(letter), "application/pdf")
-    try:
-        message.send(fail_silently=False)
-    except Exception:
-        logger.exception("A letter could not be e-mailed")
-        raise LetterFailed(
-            "The e-mail could not be sent, so no delivery was recorded. Try again later, or "
-            "hand the letter over or post it."
-        ) from None

@@ -1,7 +1,9 @@
 from django import forms, template
+from django.urls import reverse
 
-from casework import selectors, vocabulary
+from casework import permissions, selectors, vocabulary
 from casework.workdays import procedure as procedure_setting
+from casework.worklists import selectors as worklists
 
 register = template.Library()
 
@@ -49,3 +51,11 @@ def recommendation_label(report, case) -> str:
 @register.filter
 def appeal_outcome_label(appeal, case) -> str:
     return vocabulary.appeal_outcome_label(case, appeal.outcome)
+
+
+@register.simple_tag
+def worklist_counts(user):
+    """The worklist's counts for the menu, or None without a casework role (no worklist)."""
+    if not permissions.held_roles(user):
+        return None
+    return {**worklists.counts(user), "url": reverse("workflow:inbox")}

@@ -3,19 +3,22 @@ on a case outside the workflow's tasks."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
 from casework import audit, forms, permissions, selectors
 from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.models import FORMAL_STATUSES, Hearing, Status
+from casework.paging import BoundedPaginator
 from casework.services import (
     allegations,
     case_admin,
@@ -30,6 +33,7 @@ from casework.services import (
 from casework.services.evidence import EVIDENCE_REFUSAL
 from casework.services.hearings import Arrangement, current_hearing
 from casework.vocabulary import hearing_name
+from casework.worklists import facts
 
 from . import suggestions
 from .base import CaseFormView, ServiceFormView
@@ -47,18 +51,46 @@ class RegisterView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = forms.RegisterFilterForm(self.request.GET or None)
-        cases = selectors.register(self.request.user, **form.filters())
-        page = Paginator(cases, self.page_size).get_page(self.request.GET.get("page"))
+        cases = (
+            selectors.register(self.request.user, **form.filters())
+            .select_related("case_manager")
+            .order_by(*form.ordering())
+        )
+        page = BoundedPaginator(cases, self.page_size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        unsorted = query.copy()
+        unsorted.pop("order", None)
         context.update(
             form=form,
             page=page,
             query=query.urlencode(),
+            sort_links=register_sort_links(unsorted.urlencode(), form.order_key()),
+            export_query=query.urlencode(),
+            may_export=permissions.may_export_register(self.request.user),
             today=timezone.localdate(),
             is_hr=permissions.is_hr(self.request.user),
         )
         return context
+
+
+def register_sort_links(query: str, current: str) -> dict:
+    """For each sortable column: the address that sorts by it (the other way round if it is
+    the current sort) and its aria-sort state."""
+    links = {}
+    for column, first in (("reference", "reference"), ("raised", "-raised"), ("due", "due")):
+        ascending, descending = column, f"-{column}"
+        if current == ascending:
+            target, state = descending, "ascending"
+        elif current == descending:
+            target, state = ascending, "descending"
+        else:
+            target, state = first, "none"
+        links[column] = {
+            "url": f"?{query}{'&' if query else ''}order={target}",
+            "state": state,
+        }
+    return links
 
 
 class CaseDetailView(TemplateView):
@@ -575,8 +607,37 @@ class EvidenceDownloadView(View):
         return response
 
 
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+# Framed by the task page itself (a PDF in an iframe), never by another site.
+@method_decorator(csp_replace({"frame-ancestors": ["'self'"]}), name="dispatch")
+class EvidencePreviewView(View):
+    """An image or PDF shown on a task page beside the decision: inline, for the same
+    people and audited as a download; any other kind of file is only ever downloaded."""
+
+    def get(self, request, reference, evidence_id):
+        case = selectors.case_for(request.user, reference)
+        item = case.evidence.filter(pk=evidence_id).first()
+        if item is None or not facts.previewable(item):
+            raise Http404("No such file to preview.")
+        if not facts.may_see_evidence(case, request.user):
+            raise Http404("No such file.")
+        audit.record(
+            action="viewed.evidence",
+            case=case,
+            actor=request.user,
+            target=item,
+            summary=f"Evidence previewed: {item.original_name}",
+        )
+        response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class LowLevelLogView(TemplateView):
     template_name = "casework/low_level_log.html"
+    page_size = 50
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.may_see_low_level_log(request.user):
@@ -585,5 +646,7 @@ class LowLevelLogView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = selectors.low_level_log(self.request.user)
+        entries = selectors.low_level_log(self.request.user)
+        page = BoundedPaginator(entries, self.page_size).get_page(self.request.GET.get("page"))
+        context.update(entries=page, page=page, query="")
         return context

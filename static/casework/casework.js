@@ -243,4 +243,194 @@
     var particulars = document.getElementById("id_particulars");
     (particulars || select).focus();
   });
+  // Working…: a form sent, or an export asked for, says so and cannot be sent again while
+  // the answer is on its way (issuing a letter takes seconds). The buttons are disabled just
+  // after the browser has read the form, so the button pressed still counts. The server
+  // refuses a repeat anyway (a task done, a letter already issued, a one-time form token).
+  var BUSY_TEXT = "Working…";
+
+  function markBusy(control, text) {
+    control.setAttribute("aria-disabled", "true");
+    control.classList.add("cw-busy");
+    if (!control.hasAttribute("data-cw-label")) {
+      control.setAttribute("data-cw-label", control.textContent);
+    }
+    control.textContent = text;
+  }
+
+  function clearBusy(control) {
+    control.removeAttribute("aria-disabled");
+    control.classList.remove("cw-busy");
+    if (control.tagName === "BUTTON") {
+      control.disabled = false;
+    }
+    if (control.hasAttribute("data-cw-label")) {
+      control.textContent = control.getAttribute("data-cw-label");
+      control.removeAttribute("data-cw-label");
+    }
+  }
+
+  function announce(text) {
+    var status = document.getElementById("cw-progress");
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    // getAttribute: a field named "method" would shadow form.method.
+    if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+      return;
+    }
+    if (form.getAttribute("data-cw-sending") === "true") {
+      event.preventDefault(); // already on its way
+      return;
+    }
+    var submitter = event.submitter;
+    if (submitter && submitter.getAttribute("formtarget") === "_blank") {
+      return; // opens a new tab (a draft PDF): this page stays as it is
+    }
+    form.setAttribute("data-cw-sending", "true");
+    form.setAttribute("aria-busy", "true");
+    var buttons = form.querySelectorAll("button[type='submit'], button:not([type]), input[type='submit']");
+    setTimeout(function () {
+      buttons.forEach(function (button) {
+        button.disabled = true;
+      });
+      if (submitter) {
+        markBusy(submitter, submitter.getAttribute("data-cw-busy") || BUSY_TEXT);
+      }
+      announce("Working: please wait.");
+    }, 0);
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var link = target ? target.closest("a[data-cw-busy]") : null;
+    if (!link) {
+      return;
+    }
+    if (link.getAttribute("aria-disabled") === "true") {
+      event.preventDefault(); // the first request is still being answered
+      return;
+    }
+    markBusy(link, link.getAttribute("data-cw-busy"));
+    announce(link.getAttribute("data-cw-busy"));
+    // A download leaves the page where it is, with no word of when it is done: give the
+    // link back after a while.
+    setTimeout(function () {
+      clearBusy(link);
+      announce("");
+    }, 6000);
+  });
+
+  // Back to a page kept by the browser: its forms can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    document.querySelectorAll("form[data-cw-sending]").forEach(function (form) {
+      form.removeAttribute("data-cw-sending");
+      form.removeAttribute("aria-busy");
+    });
+    document.querySelectorAll(".cw-busy, form button[disabled]").forEach(clearBusy);
+    announce("");
+  });
+  // A failed submit: the error summary takes the focus, so a screen reader reads it first
+  // and the keyboard starts from the list of problems (GOV.UK error summary).
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-cw-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
+  // Evidence past the size limits is refused here, before a byte is sent (the server
+  // refuses it too): the files are taken off the field and the reason shown beside it.
+  function sizeText(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+
+  function uploadProblem(input) {
+    var perFile = Number(input.getAttribute("data-cw-max-file-bytes"));
+    var inAll = Number(input.getAttribute("data-cw-max-total-bytes"));
+    var most = Number(input.getAttribute("data-cw-max-files"));
+    var files = Array.prototype.slice.call(input.files || []);
+    var total = 0;
+    for (var i = 0; i < files.length; i += 1) {
+      total += files[i].size;
+      if (perFile && files[i].size > perFile) {
+        return "“" + files[i].name + "” is " + sizeText(files[i].size) + ": each file may be at most " + sizeText(perFile) + ". Choose a smaller file, or send it to HR another way.";
+      }
+    }
+    if (most && files.length > most) {
+      return "Choose at most " + most + " files at a time.";
+    }
+    if (inAll && total > inAll) {
+      return "These files come to " + sizeText(total) + ": at most " + sizeText(inAll) + " may be sent at once.";
+    }
+    return "";
+  }
+
+  function showUploadProblem(input, problem) {
+    var id = input.id + "-size-error";
+    var shown = document.getElementById(id);
+    if (!problem) {
+      if (shown) {
+        shown.remove();
+      }
+      return;
+    }
+    if (!shown) {
+      shown = document.createElement("p");
+      shown.id = id;
+      shown.className = "cw-field__error";
+      shown.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", shown);
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(id) === -1) {
+        described.push(id);
+        input.setAttribute("aria-describedby", described.join(" "));
+      }
+    }
+    shown.textContent = problem;
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-cw-max-file-bytes")) {
+      return;
+    }
+    var problem = uploadProblem(input);
+    showUploadProblem(input, problem);
+    if (problem) {
+      input.value = "";
+    }
+  });
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement)) {
+        return;
+      }
+      form.querySelectorAll("input[data-cw-max-file-bytes]").forEach(function (input) {
+        var problem = uploadProblem(input);
+        if (problem) {
+          showUploadProblem(input, problem);
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          input.focus();
+        }
+      });
+    },
+    true
+  );
 })();

@@ -7,7 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0014_clause_examples'),
+        ('casework', '0016_letter_delivery_once'),
+        ('casework', '0016_outgoing_mail'),
     ]
 
     operations = [

@@ -1,0 +1,216 @@
+"""Reads for the worklist: the tasks a person may act on, most urgent first.
+
+One page of a worklist is three queries whatever its length: the count, the page of tasks
+(each joined to its case, person concerned, school and holder) and the school closure days
+the working days are counted with.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from casework import permissions
+from casework.models import Case as CaseRecord
+from casework.models import ClosureDay, User
+from casework.workdays import Calendar
+
+# The case a task is about, reached through either flow's process.
+CASE_ID = Coalesce(F("process__caseprocess__case_id"), F("process__dpoprocess__decision__case_id"))
+CASE_REFERENCE = Coalesce(
+    F("process__caseprocess__case__reference"),
+    F("process__dpoprocess__decision__case__reference"),
+)
+
+DUE_CHOICES = (
+    ("", "Any time"),
+    ("overdue", "Overdue"),
+    ("today", "Due today or overdue"),
+    ("week", "Due within 5 working days"),
+)
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    ref: str
+    title: str
+
+
+def task_kinds(flow_classes) -> list[TaskKind]:
+    """The kinds of task a worklist may hold, for its filter: every person's task node."""
+    kinds = []
+    for flow_class in flow_classes:
+        for node in flow_class.instance.nodes():
+            if getattr(node, "task_type", "") == "HUMAN":
+                kinds.append(TaskKind(get_task_ref(node), str(node.task_title)))
+    return kinds
+
+
+def _involved(person) -> Exists:
+    """The task's case is about this person, or they reported or witnessed it."""
+    return Exists(
+        CaseRecord.objects.filter(pk=OuterRef("case_id")).filter(
+            Q(subject=person) | Q(reporter=person) | Q(witnesses=person)
+        )
+    )
+
+
+def _queue_condition(user: User, person) -> Q:
+    """viewflow's shared-queue rule (a task open to a permission this person holds), less the
+    cases they are too close to, and a DPO decision only within their own trust."""
+    held = user.get_all_permissions()
+    open_to_them = Q(owner_permission__isnull=True) | Q(owner_permission__in=held)
+    other_trust_decision = Q(process__dpoprocess__isnull=False) & ~Q(
+        process__dpoprocess__decision__case__subject__trust_id=person.trust_id
+    )
+    return (
+        Q(status=STATUS.NEW, owner__isnull=True, flow_task_type="HUMAN")
+        & open_to_them
+        & ~Q(involved=True)
+        & ~other_trust_decision
+    )
+
+
+def worklist(
+    user: User,
+    *,
+    flow_classes=None,
+    school=None,
+    task: str = "",
+    due: str = "",
+    today: datetime.date | None = None,
+) -> QuerySet[Task]:
+    """The tasks this person may act on: their own, and those waiting in their role's queue.
+
+    Safeguarding and overdue first (both, then either), then by due date, then the oldest.
+    ``flow_classes`` narrows it to those flows' tasks; by default, every flow's.
+    """
+    person = permissions.person_of(user)
+    if person is None or person.has_left or not user.is_active:
+        return Task.objects.none()
+    today = today or timezone.localdate()
+    tasks = Task.objects.all()
+    if flow_classes is not None:
+        tasks = tasks.filter(process__flow_class__in=list(flow_classes))
+    tasks = (
+        tasks.annotate(
+            case_id=CASE_ID,
+            case_reference=CASE_REFERENCE,
+            involved=_involved(person),
+            due_on=Coalesce(
+                TruncDate("process__dpoprocess__decision__due_at"),
+                F("process__caseprocess__case__action_due_on"),
+            ),
+            is_decision=ExpressionWrapper(
+                Q(process__dpoprocess__isnull=False), output_field=BooleanField()
+            ),
+        )
+        .filter(Q(owner=user, status=STATUS.ASSIGNED) | _queue_condition(user, person))
+        .select_related(
+            "process",
+            "process__caseprocess__case__subject",
+            "process__caseprocess__case__school",
+            "process__dpoprocess__decision__case",
+            "owner__staff_member",
+        )
+    )
+    if school is not None:
+        tasks = tasks.filter(process__caseprocess__case__school=school)
+    if task:
+        tasks = tasks.filter(flow_task=task)
+    if due == "overdue":
+        tasks = tasks.filter(due_on__lt=today)
+    elif due == "today":
+        tasks = tasks.filter(due_on__lte=today)
+    elif due == "week":
+        tasks = tasks.filter(due_on__lte=Calendar().add_working_days(today, 5))
+    safeguarding = Q(process__caseprocess__case__safeguarding=True)
+    overdue = Q(due_on__lt=today)
+    urgency = Case(
+        When(safeguarding & overdue, then=Value(2)),
+        When(safeguarding | overdue, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return tasks.annotate(urgency=urgency).order_by(
+        "-urgency", F("due_on").asc(nulls_last=True), "created", "pk"
+    )
+
+
+def counts(user: User, *, flow_classes=None) -> dict[str, int]:
+    """How many tasks wait for this person: their own, and in their queue (for the menu)."""
+    return (
+        worklist(user, flow_classes=flow_classes)
+        .order_by()
+        .aggregate(
+            mine=Count("pk", filter=Q(owner=user)), queue=Count("pk", filter=Q(owner__isnull=True))
+        )
+    )
+
+
+# --- Rows -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    on: datetime.date | None
+    working_days: int  # left (0 on the day), or overdue by, counted in working days
+    overdue: bool
+
+    @property
+    def text(self) -> str:
+        if self.on is None:
+            return ""
+        if self.overdue:
+            n = self.working_days
+            return f"overdue by {n} working day{'s' if n != 1 else ''}"
+        if self.working_days == 0:
+            return "due today"
+        n = self.working_days
+        return f"in {n} working day{'s' if n != 1 else ''}"
+
+
+class Calendars:
+    """Working-day calendars for the schools of one page, their closure days read at once."""
+
+    def __init__(self, school_ids):
+        closures: dict[int | None, set[datetime.date]] = {}
+        ids = {i for i in school_ids if i is not None}
+        for school_id, day in ClosureDay.objects.filter(
+            Q(school__isnull=True) | Q(school_id__in=ids)
+        ).values_list("school_id", "date"):
+            closures.setdefault(school_id, set()).add(day)
+        self._calendars = {}
+        for school_id in ids | {None}:
+            calendar = Calendar(school_id=school_id)
+            # Calendar reads its closures lazily; these are the same rows, read once.
+            calendar._closures = closures.get(None, set()) | closures.get(school_id, set())
+            self._calendars[school_id] = calendar
+
+    def due(self, on: datetime.date | None, *, school_id: int | None, today: datetime.date) -> Due:
+        if on is None:
+            return Due(None, 0, False)
+        calendar = self._calendars[school_id]
+        if on < today:
+            return Due(on, calendar.working_days_between(on, today), True)
+        return Due(on, calendar.working_days_between(today, on), False)

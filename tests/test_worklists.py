@@ -1,0 +1,142 @@
+"""The worklist: what waits for each person, most urgent first, on one page; no more
+queries for a hundred tasks than for two; nobody sees a task they may not act on."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.demo_cases import SAFEGUARDING, acknowledge, raise_concern
+from casework.models import Case, School
+
+pytestmark = pytest.mark.django_db
+
+WORKLIST = reverse("workflow:inbox")
+DPO = ("Yusuf", "Ahmed")
+
+
+def rows(client, **filters) -> list[str]:
+    page = client.get(WORKLIST, filters)
+    assert page.status_code == 200
+    return [row["case_reference"] for row in page.context["rows"]]
+
+
+def due_on(case: Case, days: int) -> Case:
+    Case.objects.filter(pk=case.pk).update(
+        action_due_on=timezone.localdate() + datetime.timedelta(days=days)
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_shared_queue_and_own_tasks_are_on_one_page_most_urgent_first(sign_in):
+    later = due_on(raise_concern(), 10)
+    sooner = due_on(raise_concern(subject=("Ben", "Taylor")), 3)
+    overdue = due_on(raise_concern(subject=("Fiona", "MacLeod")), -2)
+    mine = due_on(acknowledge(raise_concern(subject=("Chris", "Evans"))), 5)  # Hannah's own
+    client = sign_in("Hannah", "Reid")
+    assert rows(client) == [overdue.reference, sooner.reference, mine.reference, later.reference]
+    html = client.get(WORKLIST).content.decode()
+    assert "Shared queue" in html and "You" in html
+    assert "Take it on" in html  # claim from the row
+    assert "overdue by" in html and "working day" in html
+    assert "New process" not in html  # no dead dialog
+
+
+def test_safeguarding_comes_before_everything_else_overdue_safeguarding_first(sign_in):
+    plain_overdue = due_on(raise_concern(), -1)
+    safeguarding = due_on(raise_concern(subject=("Ben", "Taylor"), **SAFEGUARDING), 3)
+    client = sign_in("Rachel", "Green")  # the St Thomas More DSL: only the safeguarding one
+    assert rows(client) == [safeguarding.reference]
+    due_on(safeguarding, -1)
+    client = sign_in("Hannah", "Reid")
+    listed = rows(client)
+    assert plain_overdue.reference in listed and safeguarding.reference not in listed
+    client = sign_in("Rachel", "Green")
+    page = client.get(WORKLIST).content.decode()
+    assert "Safeguarding" in page and "Overdue" in page
+
+
+def test_filters_by_school_task_and_due_kept_in_the_address(sign_in):
+    thomas_more = due_on(raise_concern(), -1)
+    bernadettes = due_on(raise_concern(subject=("Tom", "Brennan"), reporter=("Aisha", "Khan")), 4)
+    client = sign_in("Hannah", "Reid")
+    school = School.objects.get(name__startswith="St Bernadette")
+    assert rows(client, school=school.pk) == [bernadettes.reference]
+    assert rows(client, due="overdue") == [thomas_more.reference]
+    acknowledge(Case.objects.get(pk=bernadettes.pk))
+    triage = "workflows/flows.CaseFlow.triage"
+    choices = dict(client.get(WORKLIST).context["filter_form"].fields["task"].choices)
+    assert triage in choices
+    assert rows(client, task=triage) == [bernadettes.reference]
+
+
+def test_nobody_sees_a_task_on_a_case_they_are_too_close_to_or_not_theirs(sign_in):
+    about_marcus = raise_concern(subject=("Marcus", "Obi"))  # goes straight to a colleague
+    ordinary = raise_concern()
+    # Without a casework role there is no worklist at all.
+    assert sign_in("Tom", "Brennan").get(WORKLIST).status_code == 403
+    assert rows(sign_in("Marcus", "Obi")) == [ordinary.reference]
+    assert about_marcus.reference in rows(sign_in("Hannah", "Reid"))
+    # A headteacher has no HR queue; the DPO sees no case's tasks.
+    assert rows(sign_in("Michael", "Okafor")) == []
+    assert rows(sign_in(*DPO)) == []
+
+
+def test_the_menu_counts_own_tasks_and_the_queue(sign_in):
+    raise_concern()
+    acknowledge(raise_concern(subject=("Ben", "Taylor")))
+    html = sign_in("Hannah", "Reid").get(WORKLIST).content.decode()
+    assert "1 yours, 1 in the queue" in html
+
+
+def test_claiming_from_the_row_takes_the_task_on(sign_in):
+    case = raise_concern()
+    client = sign_in("Hannah", "Reid")
+    row = client.get(WORKLIST).context["rows"][0]
+    response = client.post(f"{row['claim_url']}?back={row['url']}")
+    assert response.status_code == 302 and response.url == row["url"]
+    row = client.get(WORKLIST).context["rows"][0]
+    assert row["holder"] == "You" and row["claim_url"] is None
+    assert case.reference == row["case_reference"]
+
+
+def test_the_page_makes_as_many_queries_for_many_tasks_as_for_few(sign_in):
+    client = sign_in("Hannah", "Reid")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(WORKLIST).status_code == 200
+        return len(captured)
+
+    raise_concern()
+    acknowledge(raise_concern(subject=("Ben", "Taylor")))
+    few = queries()
+    subjects = [("Fiona", "MacLeod"), ("Chris", "Evans"), ("Tom", "Brennan"), ("Liam", "Murphy")]
+    for first, last in subjects * 3:
+        case = raise_concern(subject=(first, last))
+        if case.pk % 2:
+            acknowledge(case)
+    assert queries() == few
+
+
+def test_the_dpo_sees_the_breach_decision_but_not_who_it_is_about(sign_in):
+    case = raise_concern(clauses=("DO-5",))
+    client = sign_in(*DPO)
+    page = client.get(WORKLIST)
+    [row] = page.context["rows"]
+    assert row["case_reference"] == case.reference
+    assert row["marks"]["data_protection"] and row["person"] == ""
+    assert case.subject.full_name not in page.content.decode()
+    # HR's worklist has the case's own task, not the DPO's decision.
+    tasks = [r["task"] for r in sign_in("Hannah", "Reid").get(WORKLIST).context["rows"]]
+    assert tasks == ["Acknowledge the concern"]
+
+
+def test_the_casework_menu_counts_them_too(sign_in):
+    raise_concern()
+    html = sign_in("Hannah", "Reid").get(reverse("casework:register")).content.decode()
+    assert "0 yours, 1 in the queue" in html
+    assert "in the queue" not in sign_in("Priya", "Patel").get("/").content.decode()
