@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0015_list_indexes'),
+        ('casework', '0016_outgoing_mail'),
     ]
 
     operations = [
