@@ -7,8 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0016_letter_delivery_once'),
-        ('casework', '0016_outgoing_mail'),
+        ('casework', '0017_letter_delivery_once'),
     ]
 
     operations = [
