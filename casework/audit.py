@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+
+from casework import clock
 
 from .models import AuditChainHead, AuditEvent, User
 
@@ -73,7 +74,7 @@ def record(
                 pass  # another request started it first
             head = AuditChainHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
-            occurred_at=timezone.now(),
+            occurred_at=clock.now(),
             actor=actor,
             actor_label=actor_label_for(actor)[:200],
             action=action,

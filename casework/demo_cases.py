@@ -8,13 +8,14 @@ procedure could really have produced.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import time_machine
 from django.utils import timezone
+from viewflow.workflow.models import Process, Task
 
-from . import demo
+from . import clock, demo
 from .intake import concerns
 from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status
 from .services import (
@@ -73,7 +74,7 @@ def raise_concern(
             subject=subject_person,
             school=School.objects.get(name=school) if school else None,
             school_confirmed=school is not None,
-            seen_on=seen_on or timezone.localdate() - datetime.timedelta(days=2),
+            seen_on=seen_on or clock.today() - datetime.timedelta(days=2),
             platform="facebook",
             account_kind="personal",
             what_was_seen=_another_post(what_was_seen, reporter_person, subject_person),
@@ -105,7 +106,7 @@ def _ordinal(number: int) -> str:
 def hearing_moment(case: Case, *, hour: int = 10) -> datetime.datetime:
     """The first working day the notice rule allows, at ``hour``."""
     day = Calendar(school_id=case.school_id).add_working_days(
-        timezone.localdate(), procedure("HEARING_NOTICE_WORKING_DAYS")
+        clock.today(), procedure("HEARING_NOTICE_WORKING_DAYS")
     )
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -115,7 +116,7 @@ def arrangement(case: Case, chair: tuple[str, str], **extra) -> hearings.Arrange
         chair=person(*chair),
         starts_at=hearing_moment(case),
         location="Meeting room 2, St Clare House",
-        notice_given_on=timezone.localdate(),
+        notice_given_on=clock.today(),
         companion_kind="union",
         companion_name="Jo Marsh (NEU)",
         dismissal_possible=not case.subject.is_volunteer,  # a volunteer is not employed
@@ -190,7 +191,7 @@ def report(case: Case, finding: str = "upheld") -> Case:
     investigation.record_meeting(
         case=case,
         by=officer,
-        held_at=timezone.now() - datetime.timedelta(hours=2),
+        held_at=clock.now() - datetime.timedelta(hours=2),
         location="Head's office",
         with_whom=case.subject.full_name,
         notes="Accepted that the account is theirs.",
@@ -274,7 +275,7 @@ def lodge(case: Case) -> Case:
     appeals.lodge_appeal(
         case=case,
         by=hr(),
-        lodged_on=timezone.localdate(),
+        lodged_on=clock.today(),
         grounds="The sanction is too severe for a first matter.",
     )
     return Case.objects.get(pk=case.pk)
@@ -320,7 +321,7 @@ def lado_referral_made(case: Case) -> Case:
     return safeguarding.record_lado_referral(
         case=case,
         by=case.safeguarding_lead.user,
-        referred_on=timezone.localdate(),
+        referred_on=clock.today(),
         lado_reference="LADO/2026/117",
         lado_name="Ashbury LADO service",
         police_involved=False,
@@ -404,7 +405,7 @@ def dpo_decides(case: Case, *, reportable: bool = False) -> Case:
             if reportable
             else "Seen by a handful of people and removed within the hour; little risk."
         ),
-        reported_at=timezone.now() - datetime.timedelta(minutes=30) if reportable else None,
+        reported_at=clock.now() - datetime.timedelta(minutes=30) if reportable else None,
         ico_reference="IC-2026-04417" if reportable else "",
     )
     return Case.objects.get(pk=case.pk)
@@ -509,7 +510,7 @@ def _timeline(
         return [None] * (len(steps) + 1)
     moments: list[datetime.datetime | None] = [None] * len(steps)
     notice = procedure("HEARING_NOTICE_WORKING_DAYS")
-    day = timezone.localdate()
+    day = clock.today()
     i = last
     while i >= 0:
         if _decides(steps[i]) or (held and i == last):
@@ -546,12 +547,25 @@ def _moment(day: datetime.date, *, hour: int) -> datetime.datetime:
 
 @contextmanager
 def _at(moment: datetime.datetime | None) -> Iterator[None]:
-    """Take a step as if at ``moment`` (a demonstration's past), or now."""
+    """Take a step recorded at ``moment`` (a demonstration's past), or now."""
     if moment is None:
         yield
         return
-    with time_machine.travel(moment, tick=False):
+    began = timezone.now()
+    with clock.recorded_at(moment):
         yield
+    _date_workflow_rows(since=began, moment=moment)
+
+
+def _date_workflow_rows(*, since: datetime.datetime, moment: datetime.datetime) -> None:
+    """The workflow engine stamps its own rows with the system time: the rows the step
+    wrote or moved on (demonstration data is written by one process) get its moment."""
+    for model, fields in (
+        (Process, ("created", "finished")),
+        (Task, ("created", "assigned", "started", "finished")),
+    ):
+        for field in fields:
+            model.objects.filter(**{f"{field}__gte": since}).update(**{field: moment})
 
 
 # --- Demonstration stories: the routing rules, each on a case of its own ------------------
@@ -596,7 +610,7 @@ def dpo_decision_made() -> Case:
 
 def dpo_decision_overdue() -> Case:
     """A possible data breach raised four days ago: the DPO's 72 hours have run out."""
-    with _at(timezone.now() - datetime.timedelta(days=4)):
+    with _at(clock.now() - datetime.timedelta(days=4)):
         return raise_concern(
             subject=("Kate", "Morris"),
             reporter=("Sam", "Adeyemi"),
@@ -615,12 +629,63 @@ def concern_about_a_leaver() -> Case:
     )
 
 
+def rerouted_by_a_new_allegation() -> Case:
+    """Mid-investigation, the investigating officer frames an allegation about contact with
+    a pupil: the case goes to the DSL's review at once, the investigation paused."""
+    case = walk(
+        [acknowledge, triage_to_investigation, appoint],
+        subject=("Tom", "Brennan"),
+        reporter=("Helen", "Carter"),
+        clauses=("DONT-1",),
+        what_was_seen="A public post mocking a parent who had complained about a school trip.",
+    )
+    allegations.add_allegation(
+        case=case,
+        by=case.investigating_officer.user,
+        clause=case.policy.clauses.get(code="DONT-4"),
+        particulars="It is alleged that the subject messaged a Year 6 pupil through the same "
+        "account, as a witness told the investigation.",
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def sent_twice() -> Case:
+    """The reporter pressed Back and sent the same form again: the second sending was
+    recognised as the concern already received, and nothing new was recorded."""
+    token = uuid.uuid4()
+    reporter = person("Joan", "Fitzgerald")
+    concern = concerns.Concern(
+        subject=person("Aisha", "Khan"),
+        school=None,
+        school_confirmed=False,
+        seen_on=clock.today() - datetime.timedelta(days=1),
+        platform="x",
+        account_kind="personal",
+        what_was_seen="A post calling the parish's fundraising committee 'a waste of space'.",
+        links=[],
+        suspected_clauses=[clause("DONT-1")],
+        pupils_involved="none",
+    )
+    sent = concerns.report_concern(
+        concern=concern, reporter=reporter, by=reporter.user, submission_token=token
+    )
+    try:
+        concerns.report_concern(
+            concern=concern, reporter=reporter, by=reporter.user, submission_token=token
+        )
+    except concerns.AlreadyReported as repeat:
+        assert repeat.case == sent
+    return sent
+
+
 STORIES = [
     cross_school_report,
     school_corrected_by_hr,
     dpo_decision_made,
     dpo_decision_overdue,
     concern_about_a_leaver,
+    rerouted_by_a_new_allegation,
+    sent_twice,
 ]
 
 
@@ -634,7 +699,7 @@ def _referral(body: str, *, made: bool, reference: str = "", reasons: str = "") 
             by=hr(),
             body=body,
             made=made,
-            made_on=timezone.localdate() if made else None,
+            made_on=clock.today() if made else None,
             reference=reference,
             reasons=reasons,
         )
@@ -645,7 +710,7 @@ def _referral(body: str, *, made: bool, reference: str = "", reasons: str = "") 
 
 def resigns(case: Case) -> Case:
     return case_admin.record_resignation(
-        case=case, by=hr(), resigned_on=timezone.localdate(), notes="Resigned by letter."
+        case=case, by=hr(), resigned_on=clock.today(), notes="Resigned by letter."
     )
 
 
@@ -654,8 +719,8 @@ def settles(case: Case) -> Case:
         case=case,
         by=hr(),
         kind="settlement_agreement",
-        agreed_on=timezone.localdate(),
-        leaves_on=timezone.localdate() + datetime.timedelta(days=28),
+        agreed_on=clock.today(),
+        leaves_on=clock.today() + datetime.timedelta(days=28),
         terms="Leaves at the end of the month; an agreed reference states the facts only.",
         referral_unaffected=True,
     )

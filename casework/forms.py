@@ -93,9 +93,16 @@ class TimeInput(forms.TimeInput):
 RECORD_ID = re.compile(RecordIdConverter.regex)
 
 
-def reasons_field(label: str = "Reasons", help_text: str = "") -> forms.CharField:
+def reasons_field(
+    label: str = "Reasons", help_text: str = "", *, when_empty: str = ""
+) -> forms.CharField:
+    """``when_empty``: what to say when nothing (or only spaces) was written."""
     return forms.CharField(
-        label=label, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, help_text=help_text
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text=help_text,
+        error_messages={"required": when_empty} if when_empty else None,
     )
 
 
@@ -646,7 +653,8 @@ class DpoDecisionForm(forms.Form):
         label="Is the breach reportable to the Information Commissioner's Office?",
     )
     reasons = reasons_field(
-        help_text="Why, in terms the ICO could follow: what data, whose, and the likely risk."
+        help_text="Why, in terms the ICO could follow: what data, whose, and the likely risk.",
+        when_empty="Give the reasons for the decision: the ICO may ask for them, reported or not.",
     )
     reported_on = forms.DateField(
         required=False, widget=DateInput, label="Reported to the ICO on", help_text="If reported."
@@ -944,6 +952,7 @@ class SubjectAccessExtensionForm(forms.Form):
             "month{SUBJECT_ACCESS_EXTENSION_MONTHS:s}. Tell the person, with this reason, "
             "before the first deadline."
         ),
+        when_empty="Say why the request needs longer (for example, its complexity).",
     )
 
 

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from casework import demo, notifications, permissions
+from casework import clock, demo, notifications, permissions
 from casework import demo_cases as walk
 from casework.evidence import check_upload
 from casework.models import (
@@ -117,7 +117,7 @@ def build_scenario() -> Scenario:
         investigation.record_statement(
             case=case,
             by=case.investigating_officer.user,
-            taken_on=timezone.localdate(),
+            taken_on=clock.today(),
             statement="I saw the post on the day it was made.",
             witness=person("witness"),
         )
@@ -128,7 +128,7 @@ def build_scenario() -> Scenario:
             suspensions.suspend(
                 case=case,
                 by=walk.hr(),
-                started_on=timezone.localdate(),
+                started_on=clock.today(),
                 reasons="To protect the investigation.",
                 alternatives_considered="A change of duties was considered and is not workable.",
                 welfare_contact=person("hr_other"),

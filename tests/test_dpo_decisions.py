@@ -263,7 +263,11 @@ def test_a_bad_decision_is_refused_with_a_clear_message_and_changes_nothing(chan
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"reasons": ""}, "reasons", "This field is required."),
+        (
+            {"reasons": ""},
+            "reasons",
+            "Give the reasons for the decision: the ICO may ask for them, reported or not.",
+        ),
         ({"reportable": ""}, "reportable", "This field is required."),
         (
             {"reportable": "yes", "reported_on": "2026-11-30", "ico_reference": "IC-1"},

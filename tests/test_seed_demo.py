@@ -1,10 +1,14 @@
 """The demonstration data a newcomer signs in to."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
+from casework.intake import concerns
 from casework.models import (
     Appeal,
     Attendance,
@@ -23,6 +27,7 @@ from casework.models import (
     User,
 )
 from casework.services import referrals
+from casework.services.subject_access import subject_access_due
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +83,11 @@ def test_the_demo_cases_happened_in_an_order_the_procedure_allows():
         )
         assert moments == sorted(moments), case.reference
         assert moments[-1] <= now, case.reference
+        # The workflow's own records tell the same story as the trail.
+        latest = moments[-1] + datetime.timedelta(minutes=5)  # steps taken now take time
+        for task in Task.objects.filter(process_id=case.process.pk):
+            assert moments[0] <= task.created <= latest, (case.reference, task)
+            assert task.finished is None or task.created <= task.finished <= latest
         if case.decided_at:  # the chair decided after the hearing, not before it
             hearing = case.hearings.current(Hearing.Kind.DISCIPLINARY)
             assert hearing.starts_at < case.decided_at <= now, case.reference
@@ -98,8 +108,14 @@ def test_the_demo_shows_subject_access_requests_and_earlier_outcomes():
     answered = SubjectAccessRequest.objects.get(answered_on__isnull=False)
     assert answered.has_export and answered.answered_on <= answered.due_on
     assert answered.export_produced_by is not None
-    (waiting,) = SubjectAccessRequest.objects.unanswered()
-    assert not waiting.has_export and waiting.due_on >= today
+    waiting = SubjectAccessRequest.objects.unanswered()
+    assert {sar.is_extended for sar in waiting} == {True, False}
+    for sar in waiting:
+        assert not sar.has_export and sar.due_on >= today
+    extended = waiting.get(extended_at__isnull=False)
+    assert extended.extension_reason and extended.extended_by is not None
+    assert extended.due_on == subject_access_due(extended.received_on, extended=True)
+    assert extended.received_on < timezone.localdate(extended.extended_at) <= today
 
     returned = Case.objects.get(status=Status.RETURNED_TO_CHAIR)
     assert consistency.prior_outcomes(returned).shown
@@ -152,3 +168,66 @@ def test_the_demo_shows_referrals_a_settlement_attendance_and_the_chair_of_gover
     # No demo case is left needing a referral decision it could not close without.
     for case in Case.objects.closed():
         assert referrals.outstanding_questions(case) == [], case.reference
+
+
+def test_the_demo_states_its_own_moments_and_the_trail_still_checks_out():
+    """The demonstration's past is recorded by stating each step's moment, not by moving
+    the system clock: the audit chain written that way verifies, and the runtime needs no
+    clock-moving package."""
+    from pathlib import Path
+
+    from casework import audit
+
+    call_command("seed_demo", force=True, verbosity=0)
+    assert list(audit.find_broken_links()) == []
+    assert AuditEvent.objects.filter(occurred_at__year__lt=timezone.now().year).exists()
+    root = Path(__file__).resolve().parent.parent
+    runtime_lock = (root / "requirements.lock").read_text()
+    assert "time-machine" not in runtime_lock
+    for source in [
+        *root.joinpath("casework").rglob("*.py"),
+        *root.joinpath("workflows").rglob("*.py"),
+    ]:
+        assert "time_machine" not in source.read_text(), source
+
+
+def test_the_demo_shows_a_rerouted_case_a_resent_form_and_a_volunteers_meeting_letters():
+    """A case an allegation made newly safeguarding mid-investigation (now with the DSL, the
+    investigation paused); a concern whose form was sent twice and recorded once; and a
+    volunteer's letters that speak of a meeting about the arrangement."""
+    from casework.models import Letter, LetterKind, Status
+
+    call_command("seed_demo", force=True, verbosity=0)
+    rerouted = Case.objects.get(review_interrupted=Status.INVESTIGATION)
+    assert rerouted.status == Status.SAFEGUARDING_REVIEW and rerouted.safeguarding
+    # The trail says why: the allegation and the clause that made it a safeguarding matter.
+    paused = AuditEvent.objects.get(case=rerouted, details__transition="interrupt_for_safeguarding")
+    assert paused.details["clauses"] == ["DONT-4"] and paused.details["from"] == "investigation"
+    assert rerouted.allegations.filter(clause__code="DONT-4").exists()
+
+    resent = Case.objects.get(submission_token__isnull=False)
+    assert Case.objects.filter(reporter=resent.reporter, subject=resent.subject).count() == 1
+    with pytest.raises(concerns.AlreadyReported, match=resent.reference):
+        concerns.ensure_not_sent_before(
+            concerns.Concern(
+                subject=resent.subject,
+                school=None,
+                school_confirmed=False,
+                seen_on=resent.seen_on,
+                platform=resent.platform,
+                account_kind=resent.account_kind,
+                what_was_seen=resent.what_was_seen,
+                links=[],
+                suspected_clauses=[],
+                pupils_involved="none",
+            ),
+            reporter=resent.reporter,
+            token=resent.submission_token,
+        )
+
+    invitations = Letter.objects.filter(
+        kind=LetterKind.HEARING_INVITATION, case__subject__kind=StaffMember.Kind.VOLUNTEER
+    )
+    assert invitations.exists()
+    for letter in invitations:
+        assert letter.title == "Invitation to a meeting about the volunteering arrangement"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from casework import case_workflow, deadlines, notifications, permissions, responsibility
+from casework import case_workflow, clock, deadlines, notifications, permissions, responsibility
 from casework.errors import RuleBroken
 from casework.evidence import CheckedFile
 from casework.models import (
@@ -125,7 +125,7 @@ def needs_safeguarding_route(concern: Concern, *, policy: Policy) -> bool:
 
 
 def _check(concern: Concern, *, reporter: StaffMember, policy: Policy) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     if concern.subject.pk == reporter.pk:
         raise RuleBroken(
             "You cannot raise a concern about yourself. Speak to your line manager or HR."
@@ -202,7 +202,7 @@ def ensure_not_sent_before(
                 "This form cannot be sent. Open “Report a concern” again and send it from "
                 "there. Nothing was recorded."
             )
-    since = timezone.now() - datetime.timedelta(minutes=settings.CASEWORK_DUPLICATE_CONCERN_MINUTES)
+    since = clock.now() - datetime.timedelta(minutes=settings.CASEWORK_DUPLICATE_CONCERN_MINUTES)
     words = _words(concern.what_was_seen)
     for case in Case.objects.filter(
         reporter=reporter, subject=concern.subject, raised_at__gte=since
@@ -238,7 +238,7 @@ def report_concern(
     ensure_evidence_allowed_today(user=by, adding=len(concern.evidence))
     school, school_source = school_of(concern)
     with files_removed_on_failure() as saver:
-        raised_at = timezone.now()
+        raised_at = clock.now()
         case = Case.objects.create(
             reference=next_reference(year=timezone.localdate(raised_at).year),
             policy=policy,
@@ -309,7 +309,7 @@ def hand_to_safeguarding_lead(
 ) -> None:
     """Route the case to the school's designated safeguarding lead; the caller syncs tasks."""
     case.safeguarding = True
-    case.safeguarding_since = timezone.now()
+    case.safeguarding_since = clock.now()
     case.safeguarding_lead = responsibility.choose_safeguarding_lead(case)
     advance(
         case,

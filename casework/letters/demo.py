@@ -14,7 +14,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from casework import demo_cases, permissions
+from casework import clock, demo_cases, permissions
 from casework.letters import kinds
 from casework.models import (
     Case,
@@ -67,7 +67,7 @@ def suspend(case: Case) -> Suspension:
     return suspensions.suspend(
         case=case,
         by=demo_cases.hr(),
-        started_on=timezone.localdate(),
+        started_on=clock.today(),
         reasons=(
             "The concern is about contact with pupils on social media; the investigation "
             "needs to speak to pupils and staff without the risk of that being affected."
@@ -85,7 +85,7 @@ def review(suspension: Suspension):
     return suspensions.review_suspension(
         suspension=suspension,
         by=demo_cases.hr(),
-        reviewed_on=timezone.localdate(),
+        reviewed_on=clock.today(),
         notes="Witnesses are still being interviewed; the reasons for suspension still apply.",
     )
 
@@ -94,14 +94,14 @@ def lift(suspension: Suspension) -> Suspension:
     return suspensions.lift_suspension(
         suspension=suspension,
         by=demo_cases.hr(),
-        ended_on=timezone.localdate(),
+        ended_on=clock.today(),
         reason="The investigation has interviewed everyone it needs to.",
     )
 
 
 def meeting_inputs(case: Case, *, hour: int = 10) -> dict:
     """The next working day, at ``hour``, at the subject's school."""
-    day = Calendar(school_id=case.school_id).add_working_days(timezone.localdate(), 1)
+    day = Calendar(school_id=case.school_id).add_working_days(clock.today(), 1)
     return {
         "meets_at": timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))),
         "location": f"Meeting room 1, {case.school.name}",
@@ -137,14 +137,14 @@ def seed() -> int:
         letter=issued[1],
         by=demo_cases.hr(),
         method=DeliveryMethod.HAND,
-        delivered_on=timezone.localdate(),
+        delivered_on=clock.today(),
         notes="Handed over at the start of the school day.",
     )
     letters.deliver_letter(
         letter=issued[2],
         by=demo_cases.hr(),
         method=DeliveryMethod.POST,
-        delivered_on=timezone.localdate(),
+        delivered_on=clock.today(),
         notes="First class, signed for.",
     )
     return len(issued)

@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from casework import clock
 from casework.forms import DateInput, TimeInput
 from casework.models import Case, DeliveryMethod, LetterKind
 
@@ -115,7 +116,7 @@ class DismissalWithNoticeForm(LetterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["notice_weeks"].initial = max(
-            1, statutory_notice_weeks(self.case.subject.started_on, timezone.localdate())
+            1, statutory_notice_weeks(self.case.subject.started_on, clock.today())
         )
 
 

@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from casework import clock
 from casework.errors import RuleBroken
 from casework.models import (
     DISMISSALS,
@@ -255,7 +256,7 @@ class InvestigationMeeting(Kind):
             raise RuleBroken("Give the date, time and place of the investigation meeting.")
         if len(location) > 200:
             raise RuleBroken("Keep the place to 200 characters.")
-        if meets_at <= timezone.now():
+        if meets_at <= clock.now():
             raise RuleBroken("The meeting must be in the future.")
         day = timezone.localtime(meets_at).date()
         if not Calendar(school_id=case.school_id).is_working_day(day):

@@ -11,7 +11,8 @@ import json
 from django.conf import settings
 from django.db import models
 from django.db.models.fields.json import KT
-from django.utils import timezone
+
+from casework import clock
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -25,7 +26,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    occurred_at = models.DateTimeField(default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,  # deactivate sign-ins, never delete them

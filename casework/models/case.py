@@ -8,8 +8,9 @@ check who may fire them, record the audit event and keep the workflow's tasks in
 from collections.abc import Callable
 
 from django.db import models
-from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from casework import clock
 
 from .people import School, StaffMember, User
 from .policy import Clause, Policy
@@ -264,7 +265,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     reporter = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, related_name="concerns_raised"
     )
-    raised_at = models.DateTimeField(default=timezone.now)
+    raised_at = models.DateTimeField(default=clock.now)
 
     # What was reported, as the reporter gave it.
     seen_on = models.DateField("when it was seen or posted")
@@ -294,7 +295,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     status = FSMField(
         max_length=30, choices=Status.choices, default=Status.RECEIVED, protected=True
     )
-    stage_entered_at = models.DateTimeField(default=timezone.now)
+    stage_entered_at = models.DateTimeField(default=clock.now)
     action_due_on = models.DateField(null=True, blank=True, db_index=True)
     paused_from = models.CharField(max_length=30, choices=Status.choices, blank=True)
     review_interrupted = models.CharField(
@@ -644,7 +645,7 @@ class Allegation(models.Model):
     hearing_finding = models.CharField(max_length=20, choices=Finding.choices, blank=True)
     hearing_reasons = models.TextField(blank=True)
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(default=timezone.now)
+    added_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["case", "number"]

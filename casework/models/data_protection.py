@@ -7,7 +7,8 @@ images of colleagues may be such a breach; the DPO decides, and the case goes on
 """
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case
 from .people import StaffMember, User
@@ -38,7 +39,7 @@ class DpoDecision(models.Model):
     decided_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["case", "aware_at", "pk"]

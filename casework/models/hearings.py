@@ -1,7 +1,8 @@
 """Hearings, the headteacher's sign-off, and appeals."""
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case, Sanction
 from .people import StaffMember, User
@@ -61,7 +62,7 @@ class Hearing(models.Model):
     )
     attendance_notes = models.TextField(blank=True)
     arranged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    arranged_at = models.DateTimeField(default=timezone.now)
+    arranged_at = models.DateTimeField(default=clock.now)
 
     objects = HearingQuerySet.as_manager()
 
@@ -77,7 +78,7 @@ class Hearing(models.Model):
 
     @property
     def has_begun(self) -> bool:
-        return self.starts_at <= timezone.now()
+        return self.starts_at <= clock.now()
 
     @property
     def held_in_absence(self) -> bool:
@@ -93,7 +94,7 @@ class SignOff(models.Model):
     approved = models.BooleanField()
     comments = models.TextField(blank=True)
     sanction = models.CharField(max_length=30, choices=Sanction.choices)
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["decided_at", "id"]

@@ -1,7 +1,8 @@
 """What an investigation gathers: evidence, meetings, statements and the report."""
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case
 from .people import StaffMember, User
@@ -18,7 +19,7 @@ class EvidenceFile(models.Model):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -36,7 +37,7 @@ class InvestigationMeeting(models.Model):
     with_whom = models.CharField(max_length=200)
     notes = models.TextField()
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["held_at"]
@@ -58,7 +59,7 @@ class WitnessStatement(models.Model):
     taken_on = models.DateField()
     statement = models.TextField()
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["taken_on"]
@@ -78,7 +79,7 @@ class InvestigationReport(models.Model):
     summary = models.TextField()
     recommendation = models.CharField(max_length=20, choices=Recommendation.choices)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"Investigation report for {self.case}"

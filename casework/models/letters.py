@@ -7,7 +7,8 @@ supersedes; both are kept. Deliveries are recorded alongside, one row per delive
 
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case, Sanction
 from .hearings import SignOff
@@ -90,7 +91,7 @@ class Letter(models.Model):
     template_name = models.CharField(max_length=100)
     template_version = models.CharField(max_length=100)
     issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(default=clock.now)
 
     objects = LetterManager()
 
@@ -130,7 +131,7 @@ class LetterDelivery(models.Model):
     delivered_on = models.DateField()
     notes = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
     # The one-time token of the form it was recorded from: the same form sent twice (a double
     # click, Back and send again) is this delivery, not a second e-mail.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -5,7 +5,8 @@ screens); what it is, is read here, after signing in.
 """
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case
 from .people import StaffMember
@@ -17,7 +18,7 @@ class Notice(models.Model):
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
     text = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,7 +3,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from casework import clock
 
 
 class UserManager(BaseUserManager):
@@ -143,7 +144,7 @@ class StaffMember(models.Model):
 
     @property
     def has_left(self) -> bool:
-        return self.left_on is not None and self.left_on <= timezone.localdate()
+        return self.left_on is not None and self.left_on <= clock.today()
 
     @property
     def can_sign_in(self) -> bool:

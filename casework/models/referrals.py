@@ -9,7 +9,8 @@ settlement agreement never prevents either. When each question must be answered 
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case
 from .people import User
@@ -33,7 +34,7 @@ class ReferralDecision(models.Model):
         blank=True, help_text="Why no referral was made; for a referral made, any notes."
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["recorded_at", "id"]
@@ -68,7 +69,7 @@ class Settlement(models.Model):
     leaves_on = models.DateField()
     terms = models.TextField(help_text="What was agreed, in outline.")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} in {self.case}"

@@ -1,7 +1,8 @@
 """The safeguarding overlay (KCSIE Part 4): LADO referrals and the low-level concerns log."""
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case
 from .people import School, StaffMember, User
@@ -34,7 +35,7 @@ class SafeguardingReview(models.Model):
     decision = models.CharField(max_length=30, choices=SafeguardingDecision.choices)
     reasons = models.TextField()
     decided_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["decided_at", "id"]
@@ -72,7 +73,7 @@ class LowLevelConcern(models.Model):
     )
     rationale = models.TextField()
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-recorded_at"]

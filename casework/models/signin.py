@@ -1,7 +1,8 @@
 """Browsers a person has signed in from: they pass the lockouts that strangers set off."""
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .people import User
 
@@ -13,7 +14,7 @@ class RecognisedBrowser(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     token_sha256 = models.CharField(max_length=64, unique=True)
-    signed_in_at = models.DateTimeField(default=timezone.now)
+    signed_in_at = models.DateTimeField(default=clock.now)
     failures = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -7,7 +7,8 @@ closes it. Each step is in the audit trail.
 """
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .people import StaffMember, User
 
@@ -36,7 +37,7 @@ class SubjectAccessRequest(models.Model):
     received_via = models.CharField(max_length=20, choices=RequestChannel.choices)
     notes = models.TextField(blank=True, help_text="What they asked for, if more than usual.")
     logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    logged_at = models.DateTimeField(default=timezone.now)
+    logged_at = models.DateTimeField(default=clock.now)
 
     due_on = models.DateField(help_text="The last day to answer (moved on when extended).")
     extended_at = models.DateTimeField(null=True, blank=True)

@@ -7,7 +7,8 @@ anonymised under the retention schedule takes its examples with it.
 """
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Allegation, Case
 from .people import User
@@ -35,7 +36,7 @@ class ClauseExample(models.Model):
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-id"]

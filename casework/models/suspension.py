@@ -1,7 +1,8 @@
 """Suspension: a neutral act, on full pay, as short as possible, reviewed regularly."""
 
 from django.db import models
-from django.utils import timezone
+
+from casework import clock
 
 from .case import Case
 from .people import StaffMember, User
@@ -20,7 +21,7 @@ class Suspension(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["started_on", "id"]

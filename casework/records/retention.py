@@ -29,7 +29,7 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
-from casework import audit
+from casework import audit, clock
 from casework.errors import CaseMoved
 from casework.models import (
     CLOSED_STATUSES,
@@ -195,7 +195,7 @@ def schedule(case: Case) -> list[Step]:
 
 def plan(*, today: datetime.date | None = None) -> list[Step]:
     """What is due on ``today`` (by default, today), and what needs a person to look at it."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     due = []
     cases = Case.objects.select_related("subject", "lado_referral", "appeal").order_by("id")
     for case in cases:
@@ -354,7 +354,7 @@ def anonymise(case: Case, *, rule: str) -> dict:
             "terms_of_reference",
         ):
             setattr(case, name, "")
-        case.anonymised_at = timezone.now()
+        case.anonymised_at = clock.now()
         case.save()
         _delete_files_after_commit(files)
         note(

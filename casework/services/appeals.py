@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from casework import responsibility
+from casework import clock, responsibility
 from casework.errors import RuleBroken
 from casework.models import (
     SANCTION_SEVERITY,
@@ -40,7 +40,7 @@ def lodge_appeal(*, case: Case, by: User, lodged_on: datetime.date, grounds: str
         ensure_possible(case, "lodge_appeal")  # one appeal per case, and only once issued
         if not grounds.strip():
             raise RuleBroken("Record the grounds of appeal as the appellant gave them.")
-        if lodged_on > timezone.localdate():
+        if lodged_on > clock.today():
             raise RuleBroken("The date the appeal was received cannot be in the future.")
         if case.outcome_issued_on and lodged_on < case.outcome_issued_on:
             raise RuleBroken("An appeal cannot be received before the outcome was issued.")
@@ -126,7 +126,7 @@ def decide_appeal(
         appeal.outcome = outcome
         appeal.new_sanction = final
         appeal.reasons = reasons.strip()
-        appeal.decided_at = timezone.now()
+        appeal.decided_at = clock.now()
         appeal.save()
         case.sanction = final
         case.warning_expires_on = warning_expiry(final, case.sanction_effective_on)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
-from casework import permissions
+from casework import clock, permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import Case, User
 
@@ -33,7 +31,7 @@ def record_resignation(
             raise NotAllowed("Only an HR case manager may record a resignation.")
         if not case.is_open:
             raise RuleBroken("This case is closed.")
-        if resigned_on > timezone.localdate():
+        if resigned_on > clock.today():
             raise RuleBroken("Record a resignation once it has been received.")
         case.subject_resigned_on = resigned_on
         case.save(update_fields=["subject_resigned_on"])

@@ -14,10 +14,9 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from casework import audit, case_workflow, deadlines, permissions
+from casework import audit, case_workflow, clock, deadlines, permissions
 from casework.errors import CaseMoved, NotAllowed
 from casework.models import CLOSED_STATUSES, Case, Status, User
 from casework.vocabulary import status_label
@@ -71,7 +70,7 @@ def advance(
         case.hold_reason = ""
     if case.status != Status.SAFEGUARDING_REVIEW:
         case.review_interrupted = ""
-    case.stage_entered_at = timezone.now()
+    case.stage_entered_at = clock.now()
     if case.status in CLOSED_STATUSES:
         case.closed_at = case.stage_entered_at
     case.action_due_on = deadlines.action_due_on(case)
@@ -141,7 +140,7 @@ def _moved_on(case: Case) -> NoReturn:
 
 def _end_suspensions(case: Case, *, by: User | None) -> None:
     """A suspension ends when its case closes: nobody stays suspended on a closed case."""
-    today = timezone.localdate()
+    today = clock.today()
     for suspension in case.suspensions.filter(ended_on__isnull=True):
         suspension.ended_on = today
         suspension.end_reason = "The case closed."

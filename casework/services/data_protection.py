@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils import timezone
 
-from casework import case_workflow, permissions, responsibility
+from casework import case_workflow, clock, permissions, responsibility
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.models import Case, DpoDecision, User
 from casework.workdays import procedure
@@ -107,7 +107,7 @@ def record_dpo_decision(
         if reportable:
             if reported_at is None:
                 raise RuleBroken("Give the date and time the breach was reported to the ICO.")
-            if reported_at > timezone.now():
+            if reported_at > clock.now():
                 raise RuleBroken("The time it was reported to the ICO cannot be in the future.")
             if timezone.localtime(reported_at).date() < decision.case.seen_on:
                 raise RuleBroken(
@@ -124,7 +124,7 @@ def record_dpo_decision(
         decision.reasons = why
         decision.reported_at = reported_at if reportable else None
         decision.ico_reference = reference[:50]
-        decision.decided_at = timezone.now()
+        decision.decided_at = clock.now()
         decision.decided_by = by
         decision.save()
         note(

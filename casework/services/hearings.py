@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from casework import responsibility
+from casework import clock, responsibility
 from casework.errors import RuleBroken
 from casework.models import (
     DISMISSALS,
@@ -49,7 +49,7 @@ def check_notice(case: Case, arrangement: Arrangement) -> None:
     """Acas Code para 11-12: enough notice (five working days by default) on a working day."""
     calendar = Calendar(school_id=case.school_id)
     day = timezone.localtime(arrangement.starts_at).date()
-    if arrangement.notice_given_on < timezone.localdate():
+    if arrangement.notice_given_on < clock.today():
         raise RuleBroken("Notice is given on the day the invitation goes out, not in the past.")
     if not calendar.is_working_day(day):
         raise RuleBroken(f"{day:%A %d %B %Y} is not a working day. Choose another date.")
@@ -177,7 +177,7 @@ def reschedule_hearing(
             )
             if not calendar.is_working_day(day):
                 raise RuleBroken(f"{day:%A %d %B %Y} is not a working day. Choose another date.")
-            if not timezone.localdate() <= day <= latest:
+            if not clock.today() <= day <= latest:
                 raise RuleBroken(
                     f"A {name} postponed because the companion cannot attend must move to a "
                     f"date within {procedure('COMPANION_POSTPONEMENT_WORKING_DAYS')} working days "
@@ -348,7 +348,7 @@ def record_decision(
             allegation.save(update_fields=["hearing_finding", "hearing_reasons"])
         case.sanction = sanction
         case.decision_reasons = reasons.strip()
-        case.decided_at = timezone.now()
+        case.decided_at = clock.now()
         case.signing_authority = responsibility.choose_signing_authority(case)
         advance(
             case,

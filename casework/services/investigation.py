@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
-from casework import permissions, responsibility
+from casework import clock, permissions, responsibility
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import (
     Case,
@@ -95,7 +93,7 @@ def record_meeting(
     """An investigation meeting: fact-finding, not disciplinary (no statutory companion)."""
     with locked_case(case) as case:
         _ensure_investigating(case, by)
-        if held_at > timezone.now():
+        if held_at > clock.now():
             raise RuleBroken("Record a meeting once it has taken place.")
         if not (location.strip() and with_whom.strip() and notes.strip()):
             raise RuleBroken("Say where the meeting was, who attended and what was said.")
@@ -128,7 +126,7 @@ def record_statement(
 ) -> WitnessStatement:
     with locked_case(case) as case:
         _ensure_investigating(case, by)
-        if taken_on > timezone.localdate():
+        if taken_on > clock.today():
             raise RuleBroken("A statement cannot be dated in the future.")
         if not statement.strip():
             raise RuleBroken("Record what the witness said.")

@@ -16,9 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from casework import mail, permissions
+from casework import clock, mail, permissions
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.letters import LetterFailed, kinds, rendering
 from casework.letters.context import common_context, letterhead
@@ -81,7 +80,7 @@ def draft_letter(
     *, case: Case, by: User, kind: str, inputs: dict, today: datetime.date | None = None
 ) -> Draft:
     """The letter as it would be issued ``today``, rendered to HTML; nothing is recorded."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     author = _ensure_manager(case, by)
     spec = kinds.kind_for(kind)
     cleaned = spec.checked_inputs(case, inputs, today)
@@ -120,7 +119,7 @@ def preview_letter(*, case: Case, by: User, kind: str, inputs: dict, pdf: bool =
 
     Nothing is stored but the audit event: a draft shows the case's details too.
     """
-    draft = draft_letter(case=case, by=by, kind=kind, inputs=inputs, today=timezone.localdate())
+    draft = draft_letter(case=case, by=by, kind=kind, inputs=inputs, today=clock.today())
     preview = Preview(draft=draft)
     if pdf:
         try:
@@ -156,7 +155,7 @@ def issue_letter(
     spec = kinds.kind_for(kind)
     with locked_case(case) as case:
         _ensure_manager(case, by)
-        today = timezone.localdate()
+        today = clock.today()
         if spec.issues_outcome(case):
             # The outcome goes out with its letter: check the letter can be made first, so
             # a refusal changes nothing, then issue the outcome in this same transaction.
@@ -201,7 +200,7 @@ def issue_letter(
                 template_name=draft.template_name,
                 template_version=draft.template_version,
                 issued_by=by,
-                issued_at=timezone.now(),
+                issued_at=clock.now(),
             )
             note(
                 case,
@@ -280,7 +279,7 @@ def deliver_letter(
             raise RuleBroken("A later letter replaced this one: deliver that letter instead.")
         if method not in DeliveryMethod.values:
             raise RuleBroken("Choose how the letter was delivered.")
-        today = timezone.localdate()
+        today = clock.today()
         notes = notes.strip()
         if len(notes) > 300:
             raise RuleBroken("Keep the note to 300 characters.")

@@ -13,12 +13,13 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from casework import clock
 from casework.errors import RuleBroken
 from casework.models import Case, EvidenceFile, StaffMember, User
 
 
 def start_of_today() -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    return timezone.make_aware(datetime.datetime.combine(clock.today(), datetime.time()))
 
 
 def ensure_concern_allowed_today(*, reporter: StaffMember) -> None:

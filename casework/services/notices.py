@@ -4,9 +4,8 @@ e-mail that says only that something waits there."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 
-from casework import notifications
+from casework import clock, notifications
 from casework.models import Case, Notice, StaffMember
 
 
@@ -23,6 +22,4 @@ def tell(*, person: StaffMember, text: str, case: Case | None = None) -> Notice 
 
 def mark_read(*, person: StaffMember) -> int:
     """The person has seen their notices."""
-    return Notice.objects.filter(recipient=person, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Notice.objects.filter(recipient=person, read_at__isnull=True).update(read_at=clock.now())

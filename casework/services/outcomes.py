@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
+from casework import clock
 from casework.errors import RuleBroken
 from casework.models import Case, Sanction, Status, User
 from casework.workdays import Calendar, last_day_of_months, procedure
@@ -36,8 +35,8 @@ def appeal_deadline(case: Case, issued_on: datetime.date) -> datetime.date:
 def issue_outcome(*, case: Case, by: User, issued_on: datetime.date | None = None) -> Case:
     """Send the signed-off outcome. Live periods and the appeal deadline run from today."""
     with locked_case(case) as case:
-        issued_on = issued_on or timezone.localdate()
-        if issued_on != timezone.localdate():
+        issued_on = issued_on or clock.today()
+        if issued_on != clock.today():
             raise RuleBroken("An outcome is issued on the day it is sent.")
         if not case.sign_offs.filter(approved=True).exists():
             raise RuleBroken(
@@ -69,7 +68,7 @@ def close_after_appeal_window(
     """No appeal arrived in time: the outcome is final. ``by`` None is the daily job."""
     with locked_case(case) as case:
         ensure_possible(case, "close_after_appeal_window")
-        today = today or timezone.localdate()
+        today = today or clock.today()
         if today <= case.appeal_deadline:
             raise RuleBroken(
                 f"The appeal window is open until {case.appeal_deadline:%d %B %Y}; the case "
@@ -81,14 +80,14 @@ def close_after_appeal_window(
 
 
 def lapsed_appeal_windows(today: datetime.date | None = None):
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return Case.objects.filter(status=Status.OUTCOME_ISSUED, appeal_deadline__lt=today)
 
 
 def close_lapsed_appeal_windows(*, today: datetime.date | None = None) -> list[str]:
     """Close every case whose appeal window has passed (run daily), except those still
     waiting for a referral decision: they stay with HR, whose task says why."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     closed = []
     for case in lapsed_appeal_windows(today):
         if referrals.outstanding_questions(case):

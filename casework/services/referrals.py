@@ -36,7 +36,7 @@ import datetime
 
 from django.utils import timezone
 
-from casework import permissions
+from casework import clock, permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import (
     Case,
@@ -98,7 +98,7 @@ def record_referral_decision(
         if made:
             if made_on is None:
                 raise RuleBroken(f"Give the date the referral to the {label} was made.")
-            if made_on > timezone.localdate():
+            if made_on > clock.today():
                 raise RuleBroken("The referral date cannot be in the future.")
             if made_on < timezone.localtime(case.raised_at).date():
                 raise RuleBroken("The referral date cannot be before the concern was raised.")
@@ -168,7 +168,7 @@ def record_settlement(
                 if case.subject.is_volunteer
                 else "Choose a settlement agreement or an agreed departure."
             )
-        if agreed_on > timezone.localdate():
+        if agreed_on > clock.today():
             raise RuleBroken("Record the settlement once it has been agreed.")
         if leaves_on < agreed_on:
             raise RuleBroken("The leaving date cannot be before the day it was agreed.")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from casework import deadlines, permissions, responsibility
+from casework import clock, deadlines, permissions, responsibility
 from casework.errors import NotAllowed, RuleBroken
 from casework.intake.concerns import hand_to_safeguarding_lead
 from casework.models import (
@@ -131,7 +131,7 @@ def recheck_clause_flags(
         decision = open_dpo_decision(
             case=case,
             by=None,
-            aware_at=timezone.now(),
+            aware_at=clock.now(),
             prompted_by=f"Allegation {allegation.number} cites {', '.join(new_data_protection)}",
         )
         due_at = decision.due_at
@@ -162,7 +162,7 @@ def _route_to_safeguarding(
         interrupted = case.status
         case.review_interrupted = interrupted
         case.safeguarding = True
-        case.safeguarding_since = timezone.now()
+        case.safeguarding_since = clock.now()
         case.safeguarding_lead = responsibility.choose_safeguarding_lead(case)
         advance(
             case,
@@ -176,7 +176,7 @@ def _route_to_safeguarding(
     # With the DSL (their review, the LADO referral) or with the LADO already: they are told.
     if not case.safeguarding:
         case.safeguarding = True
-        case.safeguarding_since = timezone.now()
+        case.safeguarding_since = clock.now()
         case.save(update_fields=["safeguarding", "safeguarding_since"])
     note(case, by=by, action="safeguarding.flagged", summary=why, details=details)
     lead = case.safeguarding_lead

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from casework import deadlines, permissions, responsibility
+from casework import clock, deadlines, permissions, responsibility
 from casework.errors import RuleBroken
 from casework.models import (
     AFTER_EXTERNAL_DECISION,
@@ -141,7 +141,7 @@ def record_lado_referral(
     """The referral is made: the internal process waits for the LADO and police."""
     with locked_case(case) as case:
         ensure_possible(case, "hold_for_lado")
-        if referred_on > timezone.localdate():
+        if referred_on > clock.today():
             raise RuleBroken("The referral date cannot be in the future.")
         if referred_on < timezone.localtime(case.raised_at).date():
             raise RuleBroken("The referral date cannot be before the concern was raised.")
@@ -203,7 +203,7 @@ def resume_after_hold(
         if lado_outcome:
             referral = case.lado_referral
             referral.outcome = lado_outcome
-            referral.outcome_recorded_on = timezone.localdate()
+            referral.outcome_recorded_on = clock.today()
             referral.outcome_notes = why
             referral.save()
         if not case.paused_from:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from casework import audit, permissions
+from casework import audit, clock, permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import RequestChannel, StaffMember, SubjectAccessRequest, User
 from casework.records.storage import StoredFileChanged, files_removed_on_failure, read_verified
@@ -87,7 +87,7 @@ def log_subject_access_request(
             "You cannot log a subject access request about yourself: another HR case manager "
             "must handle it."
         )
-    if received_on > timezone.localdate():
+    if received_on > clock.today():
         raise RuleBroken("The day it was received cannot be in the future.")
     if received_via not in RequestChannel.values:
         raise RuleBroken("Say how the request arrived.")
@@ -137,7 +137,7 @@ def extend_subject_access_deadline(
         )
     if not reason.strip():
         raise RuleBroken("Say why the request needs longer (for example, its complexity).")
-    today = timezone.localdate()
+    today = clock.today()
     if today > request.due_on:
         raise RuleBroken(
             f"The first deadline, {request.due_on:%A %-d %B %Y}, has passed: an extension must "
@@ -145,7 +145,7 @@ def extend_subject_access_deadline(
         )
     first_due = request.due_on
     request.due_on = subject_access_due(request.received_on, extended=True)
-    request.extended_at = timezone.now()
+    request.extended_at = clock.now()
     request.extended_by = by
     request.extension_reason = reason.strip()[:5000]
     request.save(update_fields=["due_on", "extended_at", "extended_by", "extension_reason"])
@@ -176,11 +176,11 @@ def produce_subject_access_export(
         export = build_export(request.person)
         previous = request.export_file.name if request.has_export else ""
         with files_removed_on_failure() as saver:
-            name = saver.save(f"{EXPORTS_FOLDER}/{timezone.localdate():%Y}", export.content, ".zip")
+            name = saver.save(f"{EXPORTS_FOLDER}/{clock.today():%Y}", export.content, ".zip")
             request.export_file = name
             request.export_sha256 = export.sha256
             request.export_files_to_review = list(export.files_to_review)
-            request.export_produced_at = timezone.now()
+            request.export_produced_at = clock.now()
             request.export_produced_by = by
             request.save(
                 update_fields=[
@@ -243,7 +243,7 @@ def record_subject_access_answered(
     if not request.has_export:
         raise RuleBroken("Produce the export first: the answer is the export, checked and sent.")
     produced_on = timezone.localdate(request.export_produced_at)
-    if not produced_on <= answered_on <= timezone.localdate():
+    if not produced_on <= answered_on <= clock.today():
         raise RuleBroken(
             f"Give the day it was sent: between {produced_on:%d %B %Y}, when the export was "
             "produced, and today."

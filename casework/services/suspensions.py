@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
-from casework import permissions
+from casework import clock, permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import (
     SUSPENDABLE_STATUSES,
@@ -97,7 +95,7 @@ def review_suspension(
         suspension = case.suspensions.get(pk=suspension.pk)
         if not suspension.is_current:
             raise RuleBroken("This suspension has ended.")
-        if reviewed_on > timezone.localdate() or reviewed_on < suspension.started_on:
+        if reviewed_on > clock.today() or reviewed_on < suspension.started_on:
             raise RuleBroken(
                 "The review date must be between the start of the suspension and today."
             )

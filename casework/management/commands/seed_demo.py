@@ -2,7 +2,6 @@
 
 import datetime
 
-import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from casework import demo, demo_cases
+from casework import clock, demo, demo_cases
 from casework.letters import demo as demo_letters
 from casework.models import (
     Case,
@@ -145,8 +144,8 @@ class Command(BaseCommand):
         if Case.objects.exists():
             return 0
         for day, sanction, finding, options in EARLIER_OUTCOMES:
-            with time_machine.travel(
-                timezone.make_aware(datetime.datetime.combine(day, datetime.time(17))), tick=False
+            with clock.recorded_at(
+                timezone.make_aware(datetime.datetime.combine(day, datetime.time(17)))
             ):
                 demo_cases.walk(demo_cases.closed_with(sanction, finding), **options)
         self.seed_subject_access()
@@ -164,13 +163,14 @@ class Command(BaseCommand):
         )
 
     def seed_subject_access(self) -> None:
-        """Two subject access requests: one answered within its month, one still open."""
-        today = timezone.localdate()
+        """Three subject access requests: one answered within its month, one still open, and
+        one whose deadline was extended for its complexity."""
+        today = clock.today()
         hannah, marcus = demo_cases.hr(), demo_cases.person("Marcus", "Obi").user
 
         def at(day: datetime.date, hour: int):
             moment = datetime.datetime.combine(day, datetime.time(hour))
-            return time_machine.travel(timezone.make_aware(moment), tick=False)
+            return clock.recorded_at(timezone.make_aware(moment))
 
         received = today - datetime.timedelta(days=40)
         with at(received, 11):
@@ -195,6 +195,22 @@ class Command(BaseCommand):
                 received_on=received,
                 received_via=RequestChannel.LETTER,
                 by=marcus,
+            )
+        received = today - datetime.timedelta(days=20)
+        with at(received, 14):
+            complex_request = subject_access.log_subject_access_request(
+                person=demo_cases.person("Mark", "Hughes"),
+                received_on=received,
+                received_via=RequestChannel.EMAIL,
+                notes="Asks for every e-mail that mentions him since 2019.",
+                by=hannah,
+            )
+        with at(received + datetime.timedelta(days=8), 11):
+            subject_access.extend_subject_access_deadline(
+                request=complex_request,
+                by=hannah,
+                reason="Seven years of e-mail across three schools, each needing third parties "
+                "redacted; he was told of the extension and why on the same day.",
             )
 
     def seed_people(self) -> dict[str, StaffMember]:
