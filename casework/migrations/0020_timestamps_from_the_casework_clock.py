@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0017_letter_delivery_once'),
+        ('casework', '0019_hearing_calendar_index'),
     ]
 
     operations = [
