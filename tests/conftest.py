@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.test import override_settings
 
 from casework import demo
@@ -36,6 +37,26 @@ def private_files(tmp_path_factory):
     # override_settings tells Django's storage registry to start afresh.
     with override_settings(MEDIA_ROOT=location, STORAGES=storages):
         yield location
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_seals(tmp_path_factory):
+    """Seals written by the tests go to a temporary folder, not var/audit-seals."""
+    with override_settings(CASEWORK_AUDIT_SEAL_DIR=tmp_path_factory.mktemp("audit-seals")):
+        yield
+
+
+_postgres_flush = PostgresOperations.execute_sql_flush
+
+
+def _flush_past_the_append_only_triggers(self, sql_list):
+    # Tests on a live server empty the database between tests; the audit trail and letters
+    # refuse TRUNCATE, so the flush sets their triggers aside as only a database superuser
+    # can, for its own transaction.
+    return _postgres_flush(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+
+PostgresOperations.execute_sql_flush = _flush_past_the_append_only_triggers
 
 
 @pytest.fixture(scope="session")

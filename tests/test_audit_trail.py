@@ -73,7 +73,7 @@ def test_the_newest_events_deleted_with_raw_sql_are_noticed():
     raw_sql("DELETE FROM casework_auditevent WHERE id = %s", [last.id])
     with pytest.raises(CommandError) as refusal:
         verify()
-    assert "the newest events were removed" in str(refusal.value)
+    assert "the newest events of chain general were removed" in str(refusal.value)
 
 
 def test_the_application_cannot_change_or_delete_an_event():
