@@ -46,6 +46,14 @@ def audit_seals(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def seals_of_this_test(tmp_path):
+    """Each test's seals in a folder of its own: a seal must not outlive the rolled-back
+    test whose events it sealed."""
+    with override_settings(CASEWORK_AUDIT_SEAL_DIR=tmp_path / "audit-seals"):
+        yield
+
+
 _postgres_flush = PostgresOperations.execute_sql_flush
 
 
