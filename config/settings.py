@@ -115,6 +115,9 @@ def _audit_key() -> str:
 
 
 CASEWORK_AUDIT_KEY = _audit_key()
+# The administration site shows no case data unless this is on; then only read-only, and
+# every page of it that is opened is recorded in the audit trail.
+CASEWORK_ADMIN_CASE_DATA = env_bool("CASEWORK_ADMIN_CASE_DATA", False)
 # Where seal_audit writes its keyed checkpoints of every chain head (outside the database).
 CASEWORK_AUDIT_SEAL_DIR = Path(env_str("CASEWORK_AUDIT_SEAL_DIR", str(VAR_DIR / "audit-seals")))
 
