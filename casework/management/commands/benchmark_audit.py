@@ -54,15 +54,21 @@ class Command(BaseCommand):
             f"Audited writes, {events} per thread, {work_ms:g} ms of work each "
             f"(PostgreSQL, {threads} threads):"
         )
-        self.stdout.write(f"  1 thread, 1 case:                        {one:7.2f} s")
-        self.stdout.write(
-            f"  {threads} threads, {threads} different cases:         {apart:7.2f} s "
-            f"({apart / one:.2f} x one thread, {threads * events} events)"
-        )
-        self.stdout.write(
-            f"  {threads} threads, the same case (one chain): {together:7.2f} s "
-            f"({together / one:.2f} x one thread)"
-        )
+        rows = [
+            ("1 thread, 1 case", one, ""),
+            (
+                f"{threads} threads, {threads} different cases",
+                apart,
+                f" ({apart / one:.2f} x one thread, {threads * events} events)",
+            ),
+            (
+                f"{threads} threads, the same case (one chain)",
+                together,
+                f" ({together / one:.2f} x one thread)",
+            ),
+        ]
+        for label, seconds, note in rows:
+            self.stdout.write(f"  {label + ':':<42}{seconds:6.2f} s{note}")
         self.stdout.write(audit_status())
 
     def run(self, cases: list[Case], events: int, work: float) -> float:
