@@ -36,8 +36,10 @@ FUZZ_TESTS := tests/test_form_fuzz.py tests/test_request_fuzz.py tests/test_stat
 fuzz: setup
 	CASEWORK_HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -n auto $(FUZZ_TESTS) $(PYTEST_ARGS)
 
+# Style, then the import contracts in pyproject.toml (imports point down the layers).
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup
 	$(VENV)/bin/ruff check --fix .

@@ -7,6 +7,10 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        # Supplies the rules the Case's transitions name (models.case.TRANSITION_RULES).
+        from . import permissions  # noqa: F401
+
 
 class StaticFilesConfig(DjangoStaticFilesConfig):
     # viewflow ships node_modules folders whose stylesheets point at files it leaves out;

@@ -15,12 +15,12 @@ import time_machine
 from django.utils import timezone
 
 from . import demo
+from .intake import concerns
 from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status
 from .services import (
     allegations,
     appeals,
     case_admin,
-    concerns,
     data_protection,
     hearings,
     investigation,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .addresses import RecordIdConverter
 from .evidence import ACCEPTED_DESCRIPTION
 from .models import (
+    AFTER_EXTERNAL_DECISION,
     CENTRAL_TEAM,
     STAND_IN_EMAIL_DOMAIN,
     AccountKind,
@@ -27,6 +28,7 @@ from .models import (
     PupilsInvolved,
     Recommendation,
     ReferralBody,
+    ReportDecision,
     RequestChannel,
     Role,
     RoleAssignment,
@@ -34,11 +36,21 @@ from .models import (
     SettlementKind,
     StaffMember,
     Status,
+    TriageDecision,
 )
 from .permissions import conflicted_ids
 from .responsibility import chair_candidates
+from .services.hearings import WhoAttended, allowed_sanctions, current_hearing
+from .services.referrals import bodies_for
+from .services.routing import awaiting_lado_outcome
+from .services.safeguarding import safeguarding_decisions
 from .suggestions.widgets import SuggestedClauses, offered_from
-from .vocabulary import appeal_outcome_choices, recommendation_label, with_hearing_named
+from .vocabulary import (
+    appeal_outcome_choices,
+    hearing_name,
+    recommendation_label,
+    with_hearing_named,
+)
 from .workdays import procedure_text
 
 
@@ -389,8 +401,6 @@ class ReferralDecisionForm(forms.Form):
     )
 
     def __init__(self, *args, case, **kwargs):
-        from .services.referrals import bodies_for
-
         super().__init__(*args, **kwargs)
         self.fields["body"].choices = [(b, ReferralBody(b).label) for b in bodies_for(case)]
 
@@ -563,8 +573,6 @@ class TriageForm(forms.Form):
     reasons = reasons_field()
 
     def __init__(self, *args, case, **kwargs):
-        from .services.triage import TriageDecision
-
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = TriageDecision.choices
 
@@ -574,8 +582,6 @@ class SafeguardingReviewForm(forms.Form):
     reasons = reasons_field(help_text="Part of the safeguarding record.")
 
     def __init__(self, *args, case, **kwargs):
-        from .services.safeguarding import safeguarding_decisions
-
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [(d.value, d.label) for d in safeguarding_decisions(case)]
 
@@ -596,16 +602,12 @@ class ResumeForm(forms.Form):
     )
 
     def __init__(self, *args, case, **kwargs):
-        from .services.routing import awaiting_lado_outcome
-
         super().__init__(*args, **kwargs)
         if not awaiting_lado_outcome(case):
             del self.fields["lado_outcome"]
         if case.paused_from:
             del self.fields["next_step"]
         else:
-            from .models import AFTER_EXTERNAL_DECISION
-
             self.fields["next_step"].choices = [
                 (s, Status(s).label) for s in AFTER_EXTERNAL_DECISION
             ]
@@ -704,8 +706,6 @@ class ReportDecisionForm(forms.Form):
     reasons = reasons_field()
 
     def __init__(self, *args, case, **kwargs):
-        from .services.investigation import ReportDecision
-
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = with_hearing_named(case, ReportDecision.choices)
 
@@ -715,9 +715,6 @@ class AttendanceMixin:
     companion. Left out when a returned decision is reconsidered (recorded the first time)."""
 
     def add_attendance_fields(self, case, *, kind: str) -> None:
-        from .services.hearings import current_hearing
-        from .vocabulary import hearing_name
-
         self.hearing = current_hearing(case, kind)
         if self.hearing is None or self.hearing.subject_attendance:
             return
@@ -747,8 +744,6 @@ class AttendanceMixin:
         )
 
     def attendance(self):
-        from .services.hearings import WhoAttended
-
         if "subject_attendance" not in self.fields:
             return None
         return WhoAttended(
@@ -763,8 +758,6 @@ class HearingDecisionForm(AttendanceMixin, FindingsMixin, forms.Form):
     reasons = reasons_field("Reasons for the outcome")
 
     def __init__(self, *args, case, **kwargs):
-        from .services.hearings import allowed_sanctions
-
         super().__init__(*args, **kwargs)
         self.add_attendance_fields(case, kind="disciplinary")
         self.add_finding_fields(case, label="Finding")
@@ -821,8 +814,6 @@ class AppealDecisionForm(AttendanceMixin, forms.Form):
     reasons = reasons_field()
 
     def __init__(self, *args, case, **kwargs):
-        from .services.hearings import allowed_sanctions
-
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = appeal_outcome_choices(case)
         self.fields["new_sanction"].choices = [("", "—")] + [

@@ -20,6 +20,7 @@ from .models import (
     SubjectAccessRequest,
     User,
 )
+from .models.case import TRANSITION_RULES
 
 # Task permissions handed to viewflow: a task carrying one of these appears in the queue of
 # everyone who holds it. Only trust-wide work uses a queue; school-level work is assigned
@@ -306,3 +307,8 @@ def too_close_to_subject_access(user: User | None, request: SubjectAccessRequest
         | Q(statements__witness_id=request.person_id)
     )
     return Case.objects.involving(person).filter(covered).exists()
+
+
+# The rules the Case's transitions name (``permission=`` in models/case.py), supplied from
+# here so that the models need not import this module.
+TRANSITION_RULES.update({name: globals()[name] for name in TRANSITION_RULES})

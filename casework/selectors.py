@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from . import permissions
+from . import case_workflow, permissions
 from .models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -294,29 +294,20 @@ class NextStep:
 
 def next_step(case: Case, *, user: User | None = None) -> NextStep | None:
     """Who must act next and by when; with a link if it is ``user``'s to act on."""
-    from workflows import engine
-    from workflows.nodes import task_path
-
-    task = engine.open_tasks(case).first()
+    task = case_workflow.installed().next_task(case, user=user)
     if task is None:
         return None
-    who = actor_name(task.owner) if task.owner_id else "An HR case manager (shared queue)"
-    owner = getattr(task.owner, "staff_member", None) if task.owner_id else None
+    who = actor_name(task.owner) if task.owner else "An HR case manager (shared queue)"
+    owner = getattr(task.owner, "staff_member", None) if task.owner else None
     if owner is not None and not owner.can_sign_in:
         who += " (has left the trust or cannot sign in: this step needs someone else)"
-    task_url = None
-    if user is not None and (
-        task.owner_id == user.pk
-        or (task.owner_id is None and task.flow_task.can_assign(user, task))
-    ):
-        task_url = task_path(task)
     due = case.action_due_on
     return NextStep(
-        title=task.flow_task.title_for(case),
+        title=task.title,
         who=who,
         due_on=due,
         overdue=bool(due and due < timezone.localdate()),
-        task_url=task_url,
+        task_url=task.link,
     )
 
 

@@ -2,14 +2,13 @@
 
 from django.urls import path
 
-from . import (
-    addresses,  # noqa: F401 (the <reference:…> and <id:…> parts of addresses)
-    urls_letters,
-    urls_oversight,
-    urls_subject_access,
-)
+from . import addresses  # noqa: F401 (the <reference:…> and <id:…> parts of addresses)
+from .intake import views as concerns
+from .letters import urls as urls_letters
+from .oversight import urls as urls_oversight
 from .policies import urls as urls_policies
-from .views import cases, concerns, pages
+from .records import urls as urls_subject_access
+from .views import cases, pages
 
 app_name = "casework"
 

@@ -438,7 +438,7 @@ CASEWORK_POLICY_MAX_BYTES = env_int("CASEWORK_POLICY_MAX_MB", 5) * 1024 * 1024
 CASEWORK_POLICY_MAX_PAGES = env_int("CASEWORK_POLICY_MAX_PAGES", 60)
 
 # --- The retention schedule (domain brief section 6): every period is a setting.
-# See README.md, "Retention settings", and casework/retention.py.
+# See README.md, "Retention settings", and casework/records/retention.py.
 CASEWORK_RETENTION = {
     # A first written warning is kept this many months after it stops being live.
     "FIRST_WARNING_KEPT_MONTHS_AFTER_EXPIRY": env_int("CASEWORK_RETENTION_FIRST_WARNING_MONTHS", 6),

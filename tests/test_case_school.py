@@ -21,8 +21,9 @@ from casework.demo_cases import (
     raise_concern,
 )
 from casework.errors import NotAllowed, RuleBroken
+from casework.intake import concerns
 from casework.models import AuditEvent, Case, Notice, School, SchoolSource, Status, Trust
-from casework.services import concerns, routing
+from casework.services import routing
 from workflows import engine
 
 from .strategies import assert_case_consistent, fresh

@@ -16,8 +16,9 @@ from PIL import Image
 
 from casework.demo_cases import case_at, clause, hr, person, raise_concern
 from casework.errors import RuleBroken
+from casework.intake import concerns
 from casework.models import AuditEvent, Case, EvidenceFile, Policy, Status
-from casework.services import allegations, concerns, triage
+from casework.services import allegations, triage
 from workflows import engine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]

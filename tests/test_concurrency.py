@@ -314,7 +314,7 @@ def test_the_same_concern_sent_twice_at_once_is_recorded_once(same_form):
     the first to commit, finds it, and is told its reference; one case, one number."""
     import uuid
 
-    from casework.services.concerns import AlreadyReported, Concern, report_concern
+    from casework.intake.concerns import AlreadyReported, Concern, report_concern
 
     priya, daniel = person("Priya", "Patel"), person("Daniel", "Shaw")
     token = uuid.uuid4()
@@ -365,6 +365,8 @@ def test_two_people_reporting_each_other_at_once_are_both_recorded():
         (priya.pk, ben.pk),
         (ben.pk, priya.pk),
     }
+
+
 def test_two_dpo_decisions_at_once_one_stands_and_the_case_goes_on_meanwhile():
     """The DPO's decision locks its own workflow, not the case's: HR's triage is not held up,
     and of two submissions of the decision exactly one is recorded."""

@@ -30,11 +30,11 @@ from casework.demo_cases import appoint as demo_appoint
 from casework.demo_cases import report as demo_report
 from casework.errors import NotAllowed, RuleBroken
 from casework.forms import ArrangementForm
+from casework.intake import concerns
 from casework.models import AuditEvent, Case, Role, RoleAssignment, StaffMember, Status
 from casework.services import (
     allegations,
     appeals,
-    concerns,
     hearings,
     investigation,
     outcomes,

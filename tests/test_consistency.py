@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from casework import consistency
 from casework.demo_cases import case_at, hr, person
 from casework.errors import NotAllowed
 from casework.models import (
@@ -25,6 +24,7 @@ from casework.models import (
     Status,
     Trust,
 )
+from casework.oversight import consistency
 from casework.services.consistency import look_at_prior_outcomes
 from workflows import engine
 

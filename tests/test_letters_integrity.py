@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from casework import demo_cases
 from casework.letters import LetterFailed, demo
 from casework.models import AuditEvent, Letter, LetterKind, Status
-from casework.retention import erase
+from casework.records.retention import erase
 from casework.services import letters
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]

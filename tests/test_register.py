@@ -136,7 +136,7 @@ def trust_cases():
 
 def _about_hannah() -> Case:
     from casework.demo_cases import person
-    from casework.services import concerns
+    from casework.intake import concerns
 
     reporter = person("Kate", "Morris")
     return concerns.report_concern(

@@ -9,10 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from casework import demo_cases, retention
+from casework import demo_cases
 from casework.demo_cases import case_at, hr, person
 from casework.evidence import check_upload
 from casework.models import AuditEvent, Case, EvidenceFile, LadoOutcome, Sanction, Status
+from casework.records import retention
 from casework.services import evidence as evidence_service
 from casework.services import referrals, safeguarding
 
@@ -54,7 +55,7 @@ def with_evidence(case: Case) -> EvidenceFile:
     checked = check_upload(SimpleUploadedFile("notes.txt", b"What was posted, word for word."))
     if case.is_open:
         return evidence_service.add_evidence(case=case, checked=checked, by=hr())
-    from casework.storage import files_removed_on_failure
+    from casework.records.storage import files_removed_on_failure
 
     with files_removed_on_failure() as saver:
         return evidence_service.attach_evidence(case=case, checked=checked, by=hr(), saver=saver)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from casework import audit, demo
 from casework.demo_cases import case_at, raise_concern
 from casework.models import AuditEvent, Case, Status, User
-from casework.views.oversight import spreadsheet_safe
+from casework.oversight.views import spreadsheet_safe
 from tests.conftest import browser_sign_in, user
 from tests.test_settings import PRODUCTION_ENV, manage
 

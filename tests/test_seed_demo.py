@@ -90,8 +90,8 @@ def test_the_demo_cases_happened_in_an_order_the_procedure_allows():
 def test_the_demo_shows_subject_access_requests_and_earlier_outcomes():
     """An answered subject access request and an open one; earlier outcomes for the DONT-3
     hearings, and the too-few message for the volunteer's DONT-2 sign-off."""
-    from casework import consistency
     from casework.models import Status, SubjectAccessRequest
+    from casework.oversight import consistency
 
     call_command("seed_demo", force=True, verbosity=0)
     today = timezone.localdate()

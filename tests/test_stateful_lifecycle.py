@@ -43,6 +43,7 @@ from hypothesis.stateful import (
 from casework import demo
 from casework.demo_cases import SAFEGUARDING, person
 from casework.errors import CaseworkError
+from casework.intake import concerns
 from casework.models import (
     EMPLOYEE_SANCTIONS,
     VOLUNTEER_OUTCOMES,
@@ -61,7 +62,6 @@ from casework.services import (
     allegations,
     appeals,
     case_admin,
-    concerns,
     hearings,
     investigation,
     outcomes,

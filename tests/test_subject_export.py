@@ -14,8 +14,8 @@ from casework import demo_cases
 from casework.demo_cases import case_at, hr, person
 from casework.evidence import check_upload
 from casework.models import AuditEvent, Case, Status, SubjectAccessRequest
+from casework.records.subject_access import find_person
 from casework.services import evidence, investigation, subject_access
-from casework.subject_access import find_person
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from casework.demo_cases import case_at, hr, person
 from casework.errors import RuleBroken
 from casework.evidence import check_file
+from casework.intake.concerns import Concern, report_concern
 from casework.models import Case, EvidenceFile, Status
-from casework.services.concerns import Concern, report_concern
 from casework.services.evidence import add_evidence
 
 pytestmark = pytest.mark.django_db

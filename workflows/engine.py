@@ -17,10 +17,12 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
 
 from casework import notifications
+from casework.case_workflow import OpenTask, WorkflowBusy
 from casework.models import Case, Status
 
 from .flows import CaseFlow, DpoFlow
 from .models import CaseProcess, DpoProcess
+from .nodes import task_path
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 LockFailed = FlowLockFailed
@@ -182,3 +184,54 @@ def complete_dpo_decision(decision, *, actor) -> None:
     process = DpoProcess.objects.get(decision=decision)
     if process.status != PROCESS.DONE or dpo_open_task(decision) is not None:
         raise WorkflowOutOfStep(f"The DPO decision on {decision.case} did not finish its workflow.")
+
+
+# --- What the domain asks of its workflow (casework.case_workflow.CaseWorkflow) -------------
+
+
+class ViewflowWorkflow:
+    """The engine above, behind the interface the domain owns; installed at start-up."""
+
+    def start(self, case: Case) -> None:
+        start(case)
+
+    @contextmanager
+    def lock(self, case_id: int) -> Iterator[None]:
+        try:
+            with lock_process(case_id):
+                yield
+        except LockFailed:
+            raise WorkflowBusy(case_id) from None
+
+    def sync(self, case: Case, *, actor, completes: str | None) -> None:
+        sync(case, actor=actor, completes=completes)
+
+    def next_task(self, case: Case, *, user) -> OpenTask | None:
+        task = open_tasks(case).first()
+        if task is None:
+            return None
+        link = None
+        if user is not None and (
+            task.owner_id == user.pk
+            or (task.owner_id is None and task.flow_task.can_assign(user, task))
+        ):
+            link = task_path(task)
+        return OpenTask(
+            title=task.flow_task.title_for(case),
+            owner=task.owner if task.owner_id else None,
+            link=link,
+        )
+
+    def start_dpo_decision(self, decision) -> None:
+        start_dpo_decision(decision)
+
+    @contextmanager
+    def lock_dpo_decision(self, decision_id: int) -> Iterator[None]:
+        try:
+            with lock_dpo_process(decision_id):
+                yield
+        except LockFailed:
+            raise WorkflowBusy(decision_id) from None
+
+    def complete_dpo_decision(self, decision, *, actor) -> None:
+        complete_dpo_decision(decision, actor=actor)

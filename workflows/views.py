@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from casework import forms, selectors
 from casework.letters import kinds as letter_kinds
+from casework.letters.views import LetterDraftMixin
 from casework.models import Hearing, Status
 from casework.services import (
     appeals,
@@ -26,7 +27,6 @@ from casework.services import (
 )
 from casework.views.base import ServiceFormView
 from casework.views.cases import arrangement_from
-from casework.views.letters import LetterDraftMixin
 from casework.workdays import procedure_text
 
 
@@ -60,7 +60,7 @@ class TaskView(ServiceFormView):
 
 
 class PriorOutcomesPanel:
-    """The consistency view beside a decision (casework.consistency): read-only, advisory,
+    """The consistency view beside a decision (oversight.consistency): read-only, advisory,
     and audited each time it is shown."""
 
     def get_context_data(self, **kwargs):

@@ -28,6 +28,7 @@ from .case import (
     Status,
 )
 from .data_protection import DpoDecision
+from .decisions import ReportDecision, TriageDecision
 from .hearings import Appeal, AppealOutcome, Attendance, CompanionKind, Hearing, SignOff
 from .investigation import (
     EvidenceFile,
@@ -117,6 +118,7 @@ __all__ = [
     "ReferenceCounter",
     "ReferralBody",
     "ReferralDecision",
+    "ReportDecision",
     "RequestChannel",
     "Role",
     "RoleAssignment",
@@ -133,6 +135,7 @@ __all__ = [
     "SubjectAccessRequest",
     "Suspension",
     "SuspensionReview",
+    "TriageDecision",
     "Trust",
     "User",
     "WitnessStatement",

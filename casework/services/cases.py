@@ -17,10 +17,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from casework import audit, deadlines, permissions
+from casework import audit, case_workflow, deadlines, permissions
 from casework.errors import CaseMoved, NotAllowed
 from casework.models import CLOSED_STATUSES, Case, Status, User
 from casework.vocabulary import status_label
+
+from .referral_questions import ensure_answered_before_closing
 
 # While a case is with the DSL, the LADO or another external process, it remembers the stage
 # it will go back to (``paused_from``) and why it waits (``hold_reason``).
@@ -32,14 +34,12 @@ WAITING_FOR_SAFEGUARDING = frozenset(
 @contextmanager
 def locked_case(case: Case | int) -> Iterator[Case]:
     """The case, freshly read and locked for the rest of the transaction."""
-    from workflows import engine  # the workflow depends on the domain, not the reverse
-
     case_id = case.pk if isinstance(case, Case) else case
     with transaction.atomic():
         try:
-            with engine.lock_process(case_id):
+            with case_workflow.installed().lock(case_id):
                 yield Case.objects.select_for_update().get(pk=case_id)
-        except engine.LockFailed:
+        except case_workflow.WorkflowBusy:
             raise CaseMoved(
                 "Someone else is updating this case right now. Wait a moment and try again."
             ) from None
@@ -65,8 +65,6 @@ def advance(
     method(**arguments)
     if case.status in CLOSED_STATUSES:
         # However it closes, a case closes only once its referral questions are answered.
-        from .referrals import ensure_answered_before_closing
-
         ensure_answered_before_closing(case)
     if case.status not in WAITING_FOR_SAFEGUARDING:  # back at work, or closed
         case.paused_from = ""
@@ -173,7 +171,5 @@ def note(
 
 
 def workflow_sync(case: Case, *, by: User | None, completes: str | None = None) -> None:
-    """Bring the case's workflow tasks into line with its status (see workflows.engine)."""
-    from workflows import engine
-
-    engine.sync(case, actor=by, completes=completes)
+    """Bring the case's workflow tasks into line with its status (casework.case_workflow)."""
+    case_workflow.installed().sync(case, actor=by, completes=completes)

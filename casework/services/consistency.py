@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from casework import consistency, permissions
+from casework import permissions
 from casework.errors import NotAllowed
 from casework.models import Case, Status, User
+from casework.oversight import consistency
 
 from .cases import note
 

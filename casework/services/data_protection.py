@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils import timezone
 
-from casework import permissions, responsibility
+from casework import case_workflow, permissions, responsibility
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.models import Case, DpoDecision, User
 from casework.workdays import procedure
@@ -58,9 +58,7 @@ def open_dpo_decision(
             "officer": officer.full_name if officer else "",
         },
     )
-    from workflows import engine  # the workflow depends on the domain, not the reverse
-
-    engine.start_dpo_decision(decision)
+    case_workflow.installed().start_dpo_decision(decision)
     return decision
 
 
@@ -68,17 +66,15 @@ def open_dpo_decision(
 def locked_decision(decision: DpoDecision) -> Iterator[DpoDecision]:
     """The decision, freshly read and locked: its workflow's lock first, then its row. The
     case is not locked, so the case's own work never waits for the DPO, nor the DPO for it."""
-    from workflows import engine
-
     with transaction.atomic():
         try:
-            with engine.lock_dpo_process(decision.pk):
+            with case_workflow.installed().lock_dpo_decision(decision.pk):
                 yield (
                     DpoDecision.objects.select_for_update()
                     .select_related("case")
                     .get(pk=decision.pk)
                 )
-        except engine.LockFailed:
+        except case_workflow.WorkflowBusy:
             raise CaseMoved(
                 "Someone else is recording this decision right now. Wait a moment and try again."
             ) from None
@@ -149,7 +145,5 @@ def record_dpo_decision(
                 "late": decision.decided_late,
             },
         )
-        from workflows import engine
-
-        engine.complete_dpo_decision(decision, actor=by)
+        case_workflow.installed().complete_dpo_decision(decision, actor=by)
         return decision

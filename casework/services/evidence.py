@@ -6,7 +6,7 @@ from casework import permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.evidence import CheckedFile
 from casework.models import Case, EvidenceFile, User
-from casework.storage import FileSaver, files_removed_on_failure
+from casework.records.storage import FileSaver, files_removed_on_failure
 
 from .cases import locked_case, note
 from .limits import ensure_evidence_allowed_today

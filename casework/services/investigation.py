@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
 from django.utils import timezone
 
 from casework import permissions, responsibility
@@ -15,6 +14,7 @@ from casework.models import (
     InvestigationMeeting,
     InvestigationReport,
     Recommendation,
+    ReportDecision,
     StaffMember,
     Status,
     User,
@@ -198,12 +198,6 @@ def submit_investigation_report(
         )
         workflow_sync(case, by=by, completes="investigate")
         return case
-
-
-class ReportDecision(models.TextChoices):
-    NO_CASE_TO_ANSWER = "no_case_to_answer", "No case to answer"
-    INFORMAL = "informal", "Informal management advice"
-    HEARING = "hearing", "Refer to a disciplinary hearing"
 
 
 def decide_on_report(*, case: Case, by: User, decision: str, reasons: str) -> Case:

@@ -31,7 +31,7 @@ from casework.models import (
     StaffMember,
     User,
 )
-from casework.storage import StoredFileChanged, files_removed_on_failure, read_verified
+from casework.records.storage import StoredFileChanged, files_removed_on_failure, read_verified
 
 from . import outcomes
 from .cases import locked_case, note

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from casework import deadlines, permissions, responsibility
 from casework.errors import NotAllowed, RuleBroken
+from casework.intake.concerns import hand_to_safeguarding_lead
 from casework.models import (
     INTERRUPTIBLE_STATUSES,
     OPEN_STATUSES,
@@ -30,7 +31,6 @@ from casework.models import (
 )
 
 from .cases import advance, locked_case, note, workflow_sync
-from .concerns import hand_to_safeguarding_lead
 from .data_protection import open_dpo_decision
 from .notices import tell
 

@@ -23,8 +23,8 @@ from django.utils import timezone
 from casework import audit, permissions
 from casework.errors import NotAllowed, RuleBroken
 from casework.models import RequestChannel, StaffMember, SubjectAccessRequest, User
-from casework.storage import StoredFileChanged, files_removed_on_failure, read_verified
-from casework.subject_access import build_export
+from casework.records.storage import StoredFileChanged, files_removed_on_failure, read_verified
+from casework.records.subject_access import build_export
 from casework.workdays import Calendar, corresponding_date, procedure
 
 logger = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ def extend_subject_access_deadline(
 def produce_subject_access_export(
     *, request: SubjectAccessRequest, by: User | None
 ) -> SubjectAccessRequest:
-    """Produce the export that answers the request (casework.subject_access) and keep it
+    """Produce the export that answers the request (casework.records.subject_access) and keep it
     with the request; producing it again before the answer replaces the earlier one."""
     with transaction.atomic():
         request = _locked(request)

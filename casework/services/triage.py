@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import models
-
 from casework import permissions
 from casework.errors import RuleBroken
-from casework.models import Case, Status, User
+from casework.intake.concerns import hand_to_safeguarding_lead
+from casework.models import Case, Status, TriageDecision, User
 
 from .allegations import ensure_allegations_framed
 from .cases import advance, ensure_at, locked_case, take_on_if_unmanaged, workflow_sync
-from .concerns import hand_to_safeguarding_lead
-
-
-class TriageDecision(models.TextChoices):
-    NO_CASE_TO_ANSWER = "no_case_to_answer", "No case to answer"
-    INFORMAL = "informal", "Informal management advice"
-    SAFEGUARDING = "safeguarding", "Safeguarding route: refer to the DSL"
-    INVESTIGATION = "investigation", "Formal investigation"
 
 
 def acknowledge_concern(*, case: Case, by: User) -> Case:

@@ -10,7 +10,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from casework import audit, retention
+from casework import audit
+from casework.records import retention
 
 LABELS = {
     retention.SPEND: "mark spent",

@@ -7,7 +7,7 @@ about one person.
 The request must first be logged in Casework (Subject access requests, "Log a request"),
 so that its deadline is tracked; the export is produced from it, kept with it and recorded
 in the audit trail, exactly as the "Produce the export" button does. Third parties are
-redacted (see casework/subject_access.py). Check the files the zip's README lists before
+redacted (see casework/records/subject_access.py). Check the files the zip's README lists before
 sending it: pictures and PDFs cannot be redacted automatically.
 """
 
@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from casework import subject_access
 from casework.errors import CaseworkError
+from casework.records import subject_access
 from casework.services.subject_access import produce_subject_access_export, stored_export
 
 

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from casework import audit
-from casework.storage import file_fields
+from casework.records.storage import file_fields
 
 FOLDERS = ("evidence", "letters", "subject-access")
 MINIMUM_AGE = datetime.timedelta(days=1)

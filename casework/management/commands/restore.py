@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework import backups
+from casework.records import backups
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ column cannot match). Names each letter that does not check out; exits non-zero 
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.models import AuditEvent, Case, Letter
-from casework.storage import StoredFileChanged, read_verified
+from casework.records.storage import StoredFileChanged, read_verified
 
 
 class Command(BaseCommand):

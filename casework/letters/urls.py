@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from . import addresses  # noqa: F401 (the <reference:…> and <id:…> parts of addresses)
-from .views import letters
+from casework import addresses  # noqa: F401 (the <reference:…> and <id:…> parts of addresses)
+
+from . import views as letters
 
 case = "cases/<reference:reference>/letters/"
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from casework import deadlines, notifications, permissions, responsibility
+from casework import case_workflow, deadlines, notifications, permissions, responsibility
 from casework.errors import RuleBroken
 from casework.evidence import CheckedFile
 from casework.models import (
@@ -29,13 +29,12 @@ from casework.models import (
     place_name,
 )
 from casework.policies.figures import figure_of
-from casework.storage import files_removed_on_failure
+from casework.records.storage import files_removed_on_failure
+from casework.services.cases import advance, note
+from casework.services.data_protection import open_dpo_decision
+from casework.services.evidence import attach_evidence
+from casework.services.limits import ensure_concern_allowed_today, ensure_evidence_allowed_today
 from casework.suggestions import learning
-
-from .cases import advance, note
-from .data_protection import open_dpo_decision
-from .evidence import attach_evidence
-from .limits import ensure_concern_allowed_today, ensure_evidence_allowed_today
 
 
 @dataclass
@@ -292,9 +291,7 @@ def report_concern(
             hand_to_safeguarding_lead(
                 case=case, by=None, why="Flagged on arrival: a child may be at risk."
             )
-        from workflows import engine
-
-        engine.start(case)  # the workflow's first task follows the status set above
+        case_workflow.installed().start(case)  # its first task follows the status set above
         if case.data_protection:
             codes = ", ".join(c.code for c in concern.suspected_clauses if c.data_protection)
             open_dpo_decision(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import oversight
+from . import views as oversight
 
 urlpatterns: list = [
     path("oversight/audit/", oversight.AuditLogView.as_view(), name="audit_log"),

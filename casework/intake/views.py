@@ -11,16 +11,15 @@ from casework import permissions, selectors
 from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.forms import ConcernForm
-from casework.models import Case
-from casework.services.concerns import (
+from casework.intake.concerns import (
     AlreadyReported,
     Concern,
     SchoolNotConfirmed,
     report_concern,
 )
-
-from .base import ServiceFormView
-from .suggestions import offer_to_concern_form
+from casework.models import Case
+from casework.views.base import ServiceFormView
+from casework.views.suggestions import offer_to_concern_form
 
 
 class ReportConcernView(ServiceFormView):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import subject_access as views
+from . import views
 
 request = "subject-access/<id:pk>/"
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
-from .models import (
+from casework.models import (
     EMPLOYEE_SANCTIONS,
     VOLUNTEER_OUTCOMES,
     Allegation,

@@ -28,8 +28,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from . import selectors
-from .models import AuditEvent, Case, EvidenceFile, StaffMember, WitnessStatement, place_name
+from casework import selectors
+from casework.models import (
+    AuditEvent,
+    Case,
+    EvidenceFile,
+    StaffMember,
+    WitnessStatement,
+    place_name,
+)
+
 from .storage import file_fields, stored_names
 
 WITHHELD = "[redacted: third party]"

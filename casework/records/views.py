@@ -15,8 +15,7 @@ from django.views.generic import TemplateView
 from casework import audit, forms, permissions, selectors
 from casework.errors import CaseworkError, NotAllowed
 from casework.services import subject_access
-
-from .base import ServiceFormView
+from casework.views.base import ServiceFormView
 
 REFUSAL = "Subject access requests are handled by HR case managers."
 

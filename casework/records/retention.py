@@ -29,9 +29,9 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
-from . import audit
-from .errors import CaseMoved
-from .models import (
+from casework import audit
+from casework.errors import CaseMoved
+from casework.models import (
     CLOSED_STATUSES,
     STAND_IN_EMAIL_DOMAIN,
     UPHELD_FINDINGS,
@@ -45,8 +45,9 @@ from .models import (
     Trust,
     place_name,
 )
-from .models.letters import erasure_under_retention
-from .services.cases import locked_case, note
+from casework.models.letters import erasure_under_retention
+from casework.services.cases import locked_case, note
+
 from .storage import stored_names
 
 SPEND = "spend"

@@ -20,8 +20,7 @@ from casework.letters import kinds
 from casework.letters.forms import DeliveryForm, LetterForm, form_class_for
 from casework.models import Case, Letter
 from casework.services import letters
-
-from .base import CaseFormView
+from casework.views.base import CaseFormView
 
 
 def pdf_response(content: bytes, *, filename: str, attachment: bool) -> HttpResponse:
