@@ -210,6 +210,20 @@ def test_on_postgresql_the_database_refuses_truncate():
     assert AuditEvent.objects.count() >= 3
 
 
+def test_many_events_appended_at_once_are_chained_as_if_one_by_one():
+    first, second = case_at(Status.TRIAGE), case_at(Status.TRIAGE)
+    audit.append_many(
+        [
+            AuditEvent(action="test.bulk", summary=f"Bulk {n}", case_id=case_id, actor=None)
+            for n in range(3)
+            for case_id in (first.pk, second.pk, None)
+        ]
+    )
+    audit.record(action="test.event", summary="After", actor=None, case=first)
+    assert AuditEvent.objects.filter(chain=f"case-{first.pk}", action="test.bulk").count() == 3
+    assert "The audit trail is intact" in verify()
+
+
 def test_the_application_cannot_change_or_delete_an_event():
     event = three_events()[0]
     with pytest.raises(PermissionError):
