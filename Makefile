@@ -24,7 +24,10 @@ demo-data: setup
 	$(MANAGE) load_policy
 	$(MANAGE) seed_demo
 
+# The server and, beside it, the mail worker that sends every e-mail; Ctrl-C stops both.
 run: demo-data
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup

@@ -114,35 +114,40 @@ def _locked_head(chain: str) -> AuditChainHead:
     return AuditChainHead.objects.select_for_update().get(chain=chain)
 
 
-def append_many(events: list[AuditEvent], *, batch_size: int = 2000) -> list[AuditEvent]:
-    """Append many unsaved events at once (bulk data such as seed_scale), each to its chain
-    in the order given, as ``record`` would one by one: same links, same keyed heads.
+def link_unsaved(events: list[AuditEvent]) -> None:
+    """Chain many unsaved events (bulk data such as seed_scale), each to its chain in the
+    order given, exactly as ``record`` would one by one, and move each chain's keyed head
+    past them. Call it inside the transaction that then writes the events: the heads stay
+    locked until it ends.
 
     Set each event's content (``case_id``, ``action``, ``summary``, ``occurred_at``, ...);
     its chain, place, links and hash are filled in here.
     """
+    chains = sorted({chain_for(event.case_id) for event in events})
+    heads = {chain: _locked_head(chain) for chain in chains}
+    for event in events:
+        head = heads[chain_for(event.case_id)]
+        event.chain, event.sequence = head.chain, head.length + 1
+        # Hashed as the database gives it back: in UTC.
+        event.occurred_at = event.occurred_at.astimezone(datetime.UTC)
+        event.previous_hash = head.last_hash
+        event.actor_label = event.actor_label or actor_label_for(event.actor)[:200]
+        event.summary = without_nul(event.summary)[:300]
+        event.details = without_nul(event.details or {})
+        event.hash = event.compute_hash()
+        head.length, head.last_hash = event.sequence, event.hash
+    for head in heads.values():
+        head.mac = head.compute_mac()
+    AuditChainHead.objects.bulk_update(
+        list(heads.values()), ["length", "last_hash", "mac"], batch_size=2000
+    )
+
+
+def append_many(events: list[AuditEvent], *, batch_size: int = 2000) -> list[AuditEvent]:
+    """Chain and write many unsaved events at once (see ``link_unsaved``)."""
     with transaction.atomic():
-        chains = sorted({chain_for(event.case_id) for event in events})
-        heads = {chain: _locked_head(chain) for chain in chains}
-        for event in events:
-            head = heads[chain_for(event.case_id)]
-            event.chain, event.sequence = head.chain, head.length + 1
-            # Hashed as the database gives it back: in UTC.
-            event.occurred_at = event.occurred_at.astimezone(datetime.UTC)
-            event.previous_hash = head.last_hash
-            event.actor_label = event.actor_label or actor_label_for(event.actor)[:200]
-            event.summary, event.details = (
-                without_nul(event.summary)[:300],
-                without_nul(event.details or {}),
-            )
-            event.hash = event.compute_hash()
-            head.length, head.last_hash = event.sequence, event.hash
+        link_unsaved(events)
         AuditEvent.objects.bulk_create(events, batch_size=batch_size)
-        for head in heads.values():
-            head.mac = head.compute_mac()
-        AuditChainHead.objects.bulk_update(
-            list(heads.values()), ["length", "last_hash", "mac"], batch_size=batch_size
-        )
     return events
 
 

@@ -4,6 +4,9 @@ screens, previewed in mailbox lists and kept in places Casework cannot protect, 
 to the LADO" in a subject line would tell anyone glancing at it that a safeguarding case
 exists. The link is opaque too: it names neither the task nor the case, and leads, once
 the person has signed in, to the page they may see (workflows.viewsets.WaitingView).
+
+Nothing here talks to the mail server: each e-mail is queued with the work it tells of and
+sent by the mail worker once that work is committed (casework.mail).
 """
 
 from __future__ import annotations
@@ -12,12 +15,11 @@ import contextvars
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import permissions
+from . import mail, permissions
 from .models import Case, Role, RoleAssignment, User
 
 # Who is acting while the workflow moves on: they need no e-mail about a task they just
@@ -54,14 +56,16 @@ def waiting_item(token: str) -> tuple[str, int]:
     return kind, pk
 
 
-def something_waiting(*, to: list[str], link: str) -> None:
-    """Send the one e-mail Casework sends: something waits for you, here is the link."""
+def something_waiting(*, to: list[str], link: str, case: Case | None = None) -> None:
+    """Queue the one e-mail Casework sends: something waits for you, here is the link. It
+    goes out once the work in hand is committed; ``case`` is what it concerns, for the
+    audit trail should it never be sent."""
     if not to:
         return
     context = {"url": link}
     subject = render_to_string("casework/email/waiting_subject.txt", context).strip()
     body = render_to_string("casework/email/waiting.txt", context)
-    send_mail(subject, body, None, to, fail_silently=False)
+    mail.send_after_commit(to=to, subject=subject, body=body, case=case)
 
 
 def acknowledge_concern(case: Case) -> None:
@@ -70,7 +74,7 @@ def acknowledge_concern(case: Case) -> None:
     raised a concern)."""
     address = case.reporter.email
     link = waiting_link("report", case.pk)
-    transaction.on_commit(lambda: something_waiting(to=[address], link=link))
+    something_waiting(to=[address], link=link, case=case)
 
 
 def hr_recipients(case: Case) -> list[str]:
@@ -97,16 +101,19 @@ def dpo_recipients(case: Case) -> list[User]:
     ]
 
 
-def something_waits(*, recipients: list[User], path: str) -> None:
+def something_waits(*, recipients: list[User], path: str, case: Case | None = None) -> None:
     """Tell people, once the work is committed, that something waits for them at ``path``
     (a page that itself names nothing, such as their notices)."""
     addresses = sorted({user.email for user in recipients if user != acting_user.get()})
     link = f"{settings.CASEWORK_BASE_URL}{path}"
-    transaction.on_commit(lambda: something_waiting(to=addresses, link=link))
+    something_waiting(to=addresses, link=link, case=case)
 
 
-def task_waiting(*, task_id: int, owner: User | None, queue_recipients: list[str]) -> None:
-    """Tell whoever must act next that a task is waiting, once the work is committed."""
+def task_waiting(
+    *, task_id: int, owner: User | None, queue_recipients: list[str], case: Case | None = None
+) -> None:
+    """Tell whoever must act next that a task is waiting, once the work is committed (and
+    only if the task is still open by then)."""
     if owner is not None and owner == acting_user.get():
         return
     recipients = [owner.email] if owner is not None else queue_recipients
@@ -117,6 +124,6 @@ def task_waiting(*, task_id: int, owner: User | None, queue_recipients: list[str
         from viewflow.workflow.status import STATUS
 
         if Task.objects.filter(pk=task_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists():
-            something_waiting(to=recipients, link=link)
+            something_waiting(to=recipients, link=link, case=case)
 
-    transaction.on_commit(send_if_still_open)
+    transaction.on_commit(send_if_still_open, robust=True)

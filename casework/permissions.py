@@ -284,6 +284,11 @@ def may_view_audit_log(user: User | None) -> bool:
     return is_hr(user)
 
 
+def may_see_failed_mail(user: User | None) -> bool:
+    """HR sees the e-mail that could not be sent, and sends it again."""
+    return is_hr(user)
+
+
 def may_export_register(user: User | None) -> bool:
     """Only HR may take the case register away as a spreadsheet."""
     return is_hr(user)

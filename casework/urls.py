@@ -5,6 +5,7 @@ from django.urls import path
 from . import addresses  # noqa: F401 (the <reference:…> and <id:…> parts of addresses)
 from .intake import views as concerns
 from .letters import urls as urls_letters
+from .mail import urls as urls_mail
 from .oversight import urls as urls_oversight
 from .policies import urls as urls_policies
 from .records import urls as urls_subject_access
@@ -86,3 +87,4 @@ urlpatterns = [
 
 urlpatterns += urls_letters.urlpatterns + urls_oversight.urlpatterns
 urlpatterns += urls_subject_access.urlpatterns
+urlpatterns += urls_mail.urlpatterns

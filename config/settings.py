@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "csp",
     "viewflow",
     "viewflow.workflow",
+    "django_tasks",
+    "django_tasks_db",
     "casework",
     "workflows",
 ]
@@ -254,11 +256,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # through permission-checked views.
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-is-not-served/"
-STORAGES = {
-    "default": {
+# CASEWORK_STORAGE=s3 keeps them in an S3-compatible bucket instead, so that every app
+# server sees the same files (django-storages; the bucket must not be public).
+CASEWORK_STORAGE = env_str("CASEWORK_STORAGE", "filesystem")
+if CASEWORK_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("CASEWORK_STORAGE must be 'filesystem' or 's3'.")
+FILE_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("CASEWORK_S3_BUCKET"),
+            "endpoint_url": env_str("CASEWORK_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("CASEWORK_S3_REGION") or None,
+            "access_key": env_str("CASEWORK_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("CASEWORK_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if CASEWORK_STORAGE == "s3"
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
-    },
+    }
+)
+if CASEWORK_STORAGE == "s3" and not FILE_STORAGE["OPTIONS"]["bucket_name"]:
+    raise ImproperlyConfigured("CASEWORK_STORAGE=s3 needs CASEWORK_S3_BUCKET.")
+STORAGES = {
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -292,6 +318,30 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", PRODUCTION)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Casework <casework@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- E-mail off the request path (casework/mail). Every message is queued in the database
+# once the work it tells of is committed, and sent by the worker (`manage.py db_worker`),
+# never by a page. A connection to the mail server that does not answer within the timeout
+# is given up; a message is tried this many times in all, waiting RETRY_SECONDS after the
+# first failure and twice as long after each one after that, then shown to HR as failed.
+EMAIL_TIMEOUT = env_int("CASEWORK_MAIL_TIMEOUT_SECONDS", 10)
+CASEWORK_MAIL = {
+    "ATTEMPTS": env_int("CASEWORK_MAIL_ATTEMPTS", 5),
+    "RETRY_SECONDS": env_int("CASEWORK_MAIL_RETRY_SECONDS", 60),
+    # HR's failed e-mail page warns of messages still waiting this long after being queued.
+    "STALE_MINUTES": env_int("CASEWORK_MAIL_STALE_MINUTES", 60),
+}
+TASKS = {
+    "default": {
+        # The test suite runs tasks at once (tests/conftest.py); everything else queues them.
+        "BACKEND": env_str("CASEWORK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Sessions in the database: any app server answers any request (no local state).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Lists count at most this many rows; past it they say "more than" (casework.paging).
+CASEWORK_LIST_COUNT_LIMIT = env_int("CASEWORK_LIST_COUNT_LIMIT", 1000)
 SESSION_COOKIE_AGE = env_int("CASEWORK_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the idle timer restarts on every request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -357,13 +407,27 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
+# CASEWORK_LOG_FORMAT=json: one JSON object a line, for a log collector.
+CASEWORK_LOG_FORMAT = env_str("CASEWORK_LOG_FORMAT", "text")
+if CASEWORK_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("CASEWORK_LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "casework.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if CASEWORK_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # Every sign-in would be logged; failures and lockouts are in the audit trail instead.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A line for every task run; the mail worker turns it back up for its own output.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 VIEWFLOW = {"AUTOREGISTER": False}  # middleware is listed explicitly above

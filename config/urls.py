@@ -6,7 +6,9 @@ from viewflow.urls import Application, Site
 
 from casework import permissions
 from casework import urls as casework_urls
+from casework.mail.forms import QueuedPasswordResetForm
 from casework.signin import SignInView
+from casework.views.health import healthz
 from casework.views.pages import HomeView
 from workflows.flows import CaseFlow, DpoFlow
 from workflows.viewsets import CaseFlowViewset, DpoFlowViewset, TasksApp, WaitingView
@@ -46,7 +48,9 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        login_not_required(auth_views.PasswordResetView.as_view()),
+        login_not_required(
+            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
+        ),
         name="password_reset",
     ),
     path(
@@ -70,6 +74,7 @@ admin.site.site_header = "Casework administration"
 admin.site.has_permission = lambda request: permissions.may_use_admin(request.user)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include(auth_patterns)),
     path("admin/", admin.site.urls),
     path("waiting/<str:token>/", WaitingView.as_view(), name="waiting"),

@@ -40,6 +40,17 @@ def private_files(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def tasks_run_at_once():
+    """Outside the tests e-mail waits in the database for the worker; here each task runs as
+    soon as it is queued, so a test sees what was sent (tests/test_mail.py runs the worker)."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
 def audit_seals(tmp_path_factory):
     """Seals written by the tests go to a temporary folder, not var/audit-seals."""
     with override_settings(CASEWORK_AUDIT_SEAL_DIR=tmp_path_factory.mktemp("audit-seals")):

@@ -234,6 +234,8 @@ INVESTIGATING = lambda scenario: {"reference": scenario.investigating.reference}
 
 
 RULES: dict[str, Rule] = {
+    # Whether the server is up: for a load balancer, nobody signed in.
+    "healthz": PUBLIC,
     # Signing in and out
     "login": PUBLIC,
     "logout": Rule(NO_KWARGS, fixed()),  # POST only
@@ -261,6 +263,9 @@ RULES: dict[str, Rule] = {
     "casework:audit_log": Rule(NO_KWARGS, fixed(*HR)),
     "casework:audit_log_export": Rule(NO_KWARGS, fixed(*HR)),
     "casework:register_export": Rule(NO_KWARGS, fixed(*HR)),
+    "casework:failed_mail": Rule(NO_KWARGS, fixed(*HR)),
+    # POST only; who may POST: test_mail.
+    "casework:resend_mail": Rule(lambda s: {"message_id": 1}, fixed()),
     # Subject access requests: HR's alone
     "casework:subject_access_requests": Rule(NO_KWARGS, fixed(*HR)),
     "casework:log_subject_access_request": Rule(NO_KWARGS, fixed(*HR)),

@@ -185,12 +185,16 @@ def test_people_who_may_see_the_case_but_not_manage_it_may_not_prepare_or_delive
     assert outsider.post(url(case, letter.pk, "deliver"), {"method": "email"}).status_code == 404
 
 
-def test_emailing_a_letter_attaches_the_pdf_and_says_nothing_else(sign_in):
+def test_emailing_a_letter_attaches_the_pdf_and_says_nothing_else(
+    sign_in, django_capture_on_commit_callbacks
+):
     case = demo_cases.case_at(Status.OUTCOME_ISSUED)
     letter = issued(case, LetterKind.OUTCOME)
     client = sign_in("Hannah", "Reid")
 
-    response = client.post(url(case, letter.pk, "deliver"), {"method": "email"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(case, letter.pk, "deliver"), {"method": "email"})
+        assert not mail.outbox  # nothing leaves before the delivery is committed
 
     assert response.status_code == 302
     message = mail.outbox[-1]
@@ -211,6 +215,7 @@ def test_emailing_a_letter_attaches_the_pdf_and_says_nothing_else(sign_in):
     delivery = letter.deliveries.get()
     assert delivery.method == "email" and delivery.to_address == case.subject.email
     timeline = [event.summary for event in selectors.case_timeline(case)]
+    assert timeline[-2].startswith(f"Letter queued to be e-mailed to {case.subject.email}: ")
     assert f"Letter e-mailed to {case.subject.email}: {letter.title} of " in timeline[-1]
 
 

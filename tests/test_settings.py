@@ -1,5 +1,6 @@
 """Production and development settings, as a deployer and a newcomer meet them."""
 
+import json
 import os
 import subprocess
 import sys
@@ -169,3 +170,60 @@ def test_whitenoise_serves_collected_static_files_with_debug_off(tmp_path):
         response = Client().get(url)
         assert response.status_code == 200
         assert b".cw-page" in b"".join(response.streaming_content)
+
+
+# --- More than one server ------------------------------------------------------------------
+
+
+def test_files_go_to_an_s3_compatible_bucket_when_the_settings_say_so(tmp_path):
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__module__, s.bucket_name, s.endpoint_url, s.default_acl)",
+        env_overrides={
+            "CASEWORK_ENV": "development",
+            "CASEWORK_STORAGE": "s3",
+            "CASEWORK_S3_BUCKET": "casework-files",
+            "CASEWORK_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        },
+        tmp_path=tmp_path,
+    )
+    assert result.stdout.split() == [
+        "storages.backends.s3",
+        "casework-files",
+        "http://127.0.0.1:9000",
+        "private",
+    ], result.stderr
+
+
+def test_s3_storage_without_a_bucket_is_refused_with_a_clear_message(tmp_path):
+    result = manage(
+        "check",
+        env_overrides={"CASEWORK_ENV": "development", "CASEWORK_STORAGE": "s3"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "CASEWORK_STORAGE=s3 needs CASEWORK_S3_BUCKET" in result.stderr
+
+
+def test_logs_can_be_json_lines(tmp_path):
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "import logging; logging.getLogger('casework').warning('disk %s full', 'nearly')",
+        env_overrides={"CASEWORK_ENV": "development", "CASEWORK_LOG_FORMAT": "json"},
+        tmp_path=tmp_path,
+    )
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["level"] == "WARNING"
+    assert line["logger"] == "casework"
+    assert line["message"] == "disk nearly full"
+
+
+def test_sessions_are_kept_in_the_database():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"

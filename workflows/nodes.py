@@ -69,6 +69,7 @@ def _notify_task_waiting(activation) -> None:
         task_id=task.pk,
         owner=task.owner,
         queue_recipients=[] if task.owner_id else notifications.hr_recipients(case),
+        case=case,
     )
 
 

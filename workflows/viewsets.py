@@ -10,9 +10,16 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views import View
 from django.views.generic import RedirectView
+from django_filters import ChoiceFilter, FilterSet
 from viewflow import viewprop
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
-from viewflow.workflow.flow.views import WorkflowInboxListView, WorkflowQueueListView
+from viewflow.workflow.flow.views import (
+    WorkflowArchiveListView,
+    WorkflowInboxListView,
+    WorkflowQueueListView,
+)
+from viewflow.workflow.flow.views.filters import DateRangeFilter
 from viewflow.workflow.models import Task
 
 from casework import (  # addresses: the <id:…> parts below
@@ -21,7 +28,8 @@ from casework import (  # addresses: the <id:…> parts below
     permissions,
     selectors,
 )
-from casework.models import Case
+from casework.models import Case, involved_case_ids
+from casework.paging import BoundedPaginator
 
 from .models import CaseProcess, DpoProcess
 from .nodes import ensure_may_know_of, task_path
@@ -79,25 +87,88 @@ class DpoFlowViewset(FlowViewset):
     process_cancel_path = None  # a decision is recorded, never its workflow cancelled
 
 
-class InboxView(WorkflowInboxListView):
+# Each row names its case: read with the task, not one lookup per row.
+ROW_RELATIONS = ("owner", "process__caseprocess__case", "process__dpoprocess__decision__case")
+
+
+def _task_choices(flow_classes) -> list[tuple[str, str]]:
+    """The filter's task choices, from the flows' own human tasks (not a DISTINCT over
+    every task the person ever had)."""
+    return [
+        (get_task_ref(node), f"{flow_class.process_title}/{node.name.title()}")
+        for flow_class in flow_classes
+        for node in flow_class.instance.nodes()
+        if getattr(node, "task_type", "") == "HUMAN"
+    ]
+
+
+class TaskListFilter(FilterSet):
+    """By task and date; viewflow's own filter also lists every process in the list."""
+
+    flow_task = ChoiceFilter()
+    created = DateRangeFilter()
+
+    class Meta:
+        model = Task
+        fields = ("flow_task", "created")
+
+
+class ArchiveListFilter(TaskListFilter):
+    finished = DateRangeFilter()
+
+    class Meta:
+        model = Task
+        fields = ("flow_task", "created", "finished")
+
+
+class TaskRows:
+    """The task lists' rows with their cases, newest first on an index, counted only so
+    far (casework.paging), filters from the flows' nodes."""
+
+    paginator_class = BoundedPaginator
+
+    def get_filterset(self, filterset_class, queryset):
+        filterset = super().get_filterset(filterset_class, queryset)
+        filterset.filters["flow_task"].extra["choices"] = _task_choices(self.flow_classes)
+        return filterset
+
+
+class InboxView(TaskRows, WorkflowInboxListView):
     bulk_actions = ()  # one task at a time, through the audited assign and unassign pages
+    filterset_class = TaskListFilter
+
+    @viewprop
+    def queryset(self):
+        return super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
 
 
-class QueueView(WorkflowQueueListView):
+class QueueView(TaskRows, WorkflowQueueListView):
     bulk_actions = ()
+    filterset_class = TaskListFilter
 
     @viewprop
     def queryset(self):
         """The shared queue, less the cases this person is too close to (reporter, witness):
         they may not know those cases are being worked on."""
         person = permissions.person_of(self.request.user)
-        tasks = super().queryset
+        tasks = super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
         if person is None:
             return tasks
-        involved = Case.objects.involving(person).values("pk")
+        # The person's few cases as a list of ids, not NOT IN over a DISTINCT subquery.
+        involved = involved_case_ids(person)
+        if not involved:
+            return tasks
         return tasks.exclude(process__caseprocess__case__in=involved).exclude(
             process__dpoprocess__decision__case__in=involved
         )
+
+
+class ArchiveView(TaskRows, WorkflowArchiveListView):
+    filterset_class = ArchiveListFilter
+
+    @viewprop
+    def queryset(self):
+        return super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
 
 
 class WaitingView(View):
@@ -134,5 +205,6 @@ class TasksApp(WorkflowAppViewset):
 
     inbox_view_class = InboxView
     queue_view_class = QueueView
+    archive_view_class = ArchiveView
     tasks_assign_path = None
     tasks_unassign_path = None

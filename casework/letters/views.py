@@ -18,7 +18,7 @@ from casework import permissions, selectors
 from casework.errors import CaseworkError, NotAllowed
 from casework.letters import kinds
 from casework.letters.forms import DeliveryForm, LetterForm, form_class_for
-from casework.models import Case, Letter
+from casework.models import Case, DeliveryMethod, Letter
 from casework.services import letters
 from casework.views.base import CaseFormView
 
@@ -196,6 +196,7 @@ class LetterView(TemplateView):
             case=case,
             letter=letter,
             deliveries=letter.deliveries.select_related("recorded_by"),
+            emails=letter.outgoing_mail.order_by("id"),
             superseded_by=case.letters.filter(supersedes=letter).first(),
             can_manage=can_manage,
             delivery_form=DeliveryForm() if can_manage and not letter.is_superseded else None,
@@ -227,8 +228,9 @@ class DeliverLetterView(CaseFormView):
     form_class = DeliveryForm
     title = "Record the letter's delivery"
     intro = (
-        "E-mail sends the PDF to the recipient's work address now, with a message that says "
-        "only that a letter is attached. Or record that it was handed over or posted."
+        "E-mail sends the PDF to the recipient's work address within moments, with a message "
+        "that says only that a letter is attached; the case's timeline shows when it has gone. "
+        "Or record that it was handed over or posted."
     )
     submit_label = "Deliver"
     refusal = "Only an HR case manager free of any conflict in this case may deliver its letters."
@@ -258,7 +260,11 @@ class DeliverLetterView(CaseFormView):
             delivered_on=data.get("delivered_on"),
             notes=data.get("notes", ""),
         )
-        self.success_message = f"Delivery recorded: {delivery.get_method_display().lower()}."
+        self.success_message = (
+            "The letter is on its way by e-mail: the timeline shows when it has gone."
+            if delivery.method == DeliveryMethod.EMAIL
+            else f"Delivery recorded: {delivery.get_method_display().lower()}."
+        )
 
     def get_cancel_url(self):
         return reverse("casework:letter", args=[self.case.reference, self.letter_id])

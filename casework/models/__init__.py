@@ -26,6 +26,7 @@ from .case import (
     Sanction,
     SchoolSource,
     Status,
+    involved_case_ids,
 )
 from .data_protection import DpoDecision
 from .decisions import ReportDecision, TriageDecision
@@ -38,6 +39,7 @@ from .investigation import (
     WitnessStatement,
 )
 from .letters import DeliveryMethod, Letter, LetterDelivery, LetterKind
+from .mail import MailStatus, OutgoingMail
 from .notices import Notice
 from .people import (
     CENTRAL_TEAM,
@@ -109,7 +111,9 @@ __all__ = [
     "LetterDelivery",
     "LetterKind",
     "LowLevelConcern",
+    "MailStatus",
     "Notice",
+    "OutgoingMail",
     "Platform",
     "Policy",
     "PupilsInvolved",
@@ -139,5 +143,6 @@ __all__ = [
     "Trust",
     "User",
     "WitnessStatement",
+    "involved_case_ids",
     "place_name",
 ]

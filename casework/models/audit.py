@@ -16,6 +16,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 
@@ -66,7 +67,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["case", "id"])]
+        indexes = [
+            models.Index(fields=["case", "id"]),
+            # The audit log's search by case reference, for refusals that name it in details.
+            models.Index(KT("details__reference"), name="audit_event_reference"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["chain", "sequence"], name="audit_event_chain_link")
         ]

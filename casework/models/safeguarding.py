@@ -76,6 +76,10 @@ class LowLevelConcern(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
+        indexes = [
+            models.Index(fields=["-recorded_at", "-id"], name="low_level_log"),
+            models.Index(fields=["school", "-recorded_at", "-id"], name="low_level_log_by_school"),
+        ]
 
     def __str__(self) -> str:
         return f"Low-level concern {self.case}"

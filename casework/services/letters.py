@@ -14,12 +14,10 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from casework import audit, notifications, permissions
+from casework import audit, mail, notifications, permissions
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.letters import LetterFailed, kinds, rendering
 from casework.letters.context import common_context, letterhead
@@ -244,7 +242,7 @@ def stored_pdf(letter: Letter, *, by: User | None = None) -> bytes:
         )
         recipients = notifications.hr_recipients(case)
         link = notifications.waiting_link("case", case.pk)
-        transaction.on_commit(lambda: notifications.something_waiting(to=recipients, link=link))
+        notifications.something_waiting(to=recipients, link=link, case=case)
         raise LetterFailed(
             "This letter's stored file no longer matches what was issued, so it has not been "
             "served. Tell the system administrator."
@@ -306,7 +304,7 @@ def deliver_letter(
             recorded_by=by,
         )
         how = {
-            DeliveryMethod.EMAIL: f"e-mailed to {to_address}",
+            DeliveryMethod.EMAIL: f"queued to be e-mailed to {to_address}",
             DeliveryMethod.HAND: "handed over",
             DeliveryMethod.POST: "posted",
         }[method]
@@ -325,22 +323,16 @@ def deliver_letter(
 
 def _email(*, letter: Letter, to_address: str) -> None:
     """The e-mail says only that a letter is attached: e-mail is forwarded and left open on
-    screens, so the details stay in the PDF. Sent inside the transaction: if it cannot be
-    sent, the delivery is not recorded."""
+    screens, so the details stay in the PDF. It is queued with the delivery and sent by the
+    mail worker once both are committed, never while the case is locked; the worker puts
+    "Letter e-mailed" on the timeline when it has gone, or tells HR it could not be sent."""
+    stored_pdf(letter)  # a letter whose file has changed is refused now, not by the worker
     head = letterhead()
     context = {"trust": head.name, "contact_email": head.email}
-    message = EmailMessage(
+    mail.send_after_commit(
+        to=[to_address],
         subject=render_to_string("casework/letters/email_subject.txt", context).strip(),
         body=render_to_string("casework/letters/email_body.txt", context),
-        to=[to_address],
         reply_to=[context["contact_email"]] if context["contact_email"] else None,
+        letter=letter,
     )
-    message.attach(f"letter-{letter.dated:%Y-%m-%d}.pdf", stored_pdf(letter), "application/pdf")
-    try:
-        message.send(fail_silently=False)
-    except Exception:
-        logger.exception("A letter could not be e-mailed")
-        raise LetterFailed(
-            "The e-mail could not be sent, so no delivery was recorded. Try again later, or "
-            "hand the letter over or post it."
-        ) from None

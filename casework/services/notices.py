@@ -15,7 +15,9 @@ def tell(*, person: StaffMember, text: str, case: Case | None = None) -> Notice 
     if not person.can_sign_in:
         return None
     notice = Notice.objects.create(recipient=person, case=case, text=text)
-    notifications.something_waits(recipients=[person.user], path=reverse("casework:notices"))
+    notifications.something_waits(
+        recipients=[person.user], path=reverse("casework:notices"), case=case
+    )
     return notice
 
 

@@ -4,7 +4,6 @@ on a case outside the workflow's tasks."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +15,7 @@ from casework import audit, forms, permissions, selectors
 from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.models import FORMAL_STATUSES, Hearing, Status
+from casework.paging import BoundedPaginator
 from casework.services import (
     allegations,
     case_admin,
@@ -48,7 +48,7 @@ class RegisterView(TemplateView):
         context = super().get_context_data(**kwargs)
         form = forms.RegisterFilterForm(self.request.GET or None)
         cases = selectors.register(self.request.user, **form.filters())
-        page = Paginator(cases, self.page_size).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(cases, self.page_size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -577,6 +577,7 @@ class EvidenceDownloadView(View):
 
 class LowLevelLogView(TemplateView):
     template_name = "casework/low_level_log.html"
+    page_size = 50
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.may_see_low_level_log(request.user):
@@ -585,5 +586,7 @@ class LowLevelLogView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = selectors.low_level_log(self.request.user)
+        entries = selectors.low_level_log(self.request.user)
+        page = BoundedPaginator(entries, self.page_size).get_page(self.request.GET.get("page"))
+        context.update(entries=page, page=page, query="")
         return context

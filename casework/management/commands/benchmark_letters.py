@@ -76,7 +76,12 @@ class Command(BaseCommand):
         try:
             with (
                 transaction.atomic(),
-                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+                override_settings(
+                    EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                    TASKS={
+                        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+                    },
+                ),
             ):
                 for label, make in self.scenarios():
                     rows.append(self.measure(label, make(), repeat=repeat, warmup=warmup))

@@ -125,7 +125,11 @@ class Command(BaseCommand):
             people = self.seed_people()
         created = letters = 0
         if not without_cases:
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            # The demo's e-mails go nowhere, at once, rather than waiting for the mail worker.
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            ):
                 created = self.seed_cases()
                 # One issued PDF of every letter kind (first run only).
                 letters = demo_letters.seed()

@@ -37,6 +37,6 @@ def drop_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0017_audit_chain_constraints")]
+    dependencies = [("casework", "0019_audit_chain_constraints")]
 
     operations = [migrations.RunPython(create_trigger, drop_trigger)]

@@ -28,7 +28,7 @@ def drop_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0016_audit_events_rechained")]
+    dependencies = [("casework", "0018_audit_events_rechained")]
 
     operations = [
         migrations.AlterField(

@@ -105,6 +105,6 @@ def rechain(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0015_audit_chains")]
+    dependencies = [("casework", "0017_audit_chains")]
 
     operations = [migrations.RunPython(rechain, migrations.RunPython.noop)]

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0014_clause_examples")]
+    dependencies = [("casework", "0016_outgoing_mail")]
 
     operations = [
         migrations.AddField(

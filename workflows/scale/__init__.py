@@ -1,0 +1,1 @@
+"""Growing a database to production size, and measuring the pages against it."""
