@@ -83,6 +83,44 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _audit_key() -> str:
+    """The key every audit link and seal is keyed with. It lives outside the database, so
+    that whoever can rewrite the tables still cannot recompute the chain unseen."""
+    key = env_str("CASEWORK_AUDIT_KEY")
+    key_file = env_str("CASEWORK_AUDIT_KEY_FILE")
+    if key is None and key_file is not None:
+        try:
+            key = Path(key_file).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"CASEWORK_AUDIT_KEY_FILE {key_file!r} cannot be read: {error.strerror}."
+            ) from None
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("CASEWORK_AUDIT_KEY must be 32 or more random characters.")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "CASEWORK_AUDIT_KEY (or CASEWORK_AUDIT_KEY_FILE, a file holding it) must be set in "
+            "production: 32 or more random characters, kept outside the database."
+        )
+    # Local use only: generated once, like the secret key.
+    generated = VAR_DIR / "audit_key"
+    if not generated.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        generated.write_text(secrets.token_urlsafe(48))
+        generated.chmod(0o600)
+    return generated.read_text().strip()
+
+
+CASEWORK_AUDIT_KEY = _audit_key()
+# The administration site shows no case data unless this is on; then only read-only, and
+# every page of it that is opened is recorded in the audit trail.
+CASEWORK_ADMIN_CASE_DATA = env_bool("CASEWORK_ADMIN_CASE_DATA", False)
+# Where seal_audit writes its keyed checkpoints of every chain head (outside the database).
+CASEWORK_AUDIT_SEAL_DIR = Path(env_str("CASEWORK_AUDIT_SEAL_DIR", str(VAR_DIR / "audit-seals")))
+
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

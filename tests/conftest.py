@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.test import override_settings
 
 from casework import demo
@@ -47,6 +48,34 @@ def tasks_run_at_once():
 
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_seals(tmp_path_factory):
+    """Seals written by the tests go to a temporary folder, not var/audit-seals."""
+    with override_settings(CASEWORK_AUDIT_SEAL_DIR=tmp_path_factory.mktemp("audit-seals")):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def seals_of_this_test(tmp_path):
+    """Each test's seals in a folder of its own: a seal must not outlive the rolled-back
+    test whose events it sealed."""
+    with override_settings(CASEWORK_AUDIT_SEAL_DIR=tmp_path / "audit-seals"):
+        yield
+
+
+_postgres_flush = PostgresOperations.execute_sql_flush
+
+
+def _flush_past_the_append_only_triggers(self, sql_list):
+    # Tests on a live server empty the database between tests; the audit trail and letters
+    # refuse TRUNCATE, so the flush sets their triggers aside as only a database superuser
+    # can, for its own transaction.
+    return _postgres_flush(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+
+PostgresOperations.execute_sql_flush = _flush_past_the_append_only_triggers
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,17 @@
 """The audit trail: append-only, chained by hash, checked by verify_audit; refusals recorded."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
 
 from casework import audit
 from casework.demo_cases import case_at
-from casework.models import AuditEvent, Status
+from casework.models import AuditChainHead, AuditEvent, Status
+from casework.models.audit import GENERAL_CHAIN
 from tests.conftest import staff, user
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +76,152 @@ def test_the_newest_events_deleted_with_raw_sql_are_noticed():
     raw_sql("DELETE FROM casework_auditevent WHERE id = %s", [last.id])
     with pytest.raises(CommandError) as refusal:
         verify()
-    assert "the newest events were removed" in str(refusal.value)
+    assert "the newest events of chain general were removed" in str(refusal.value)
+
+
+def seal() -> None:
+    call_command("seal_audit", stdout=io.StringIO())
+
+
+def refusal_of_verify() -> str:
+    with pytest.raises(CommandError) as refusal:
+        verify()
+    return str(refusal.value)
+
+
+def head_row(chain: str = GENERAL_CHAIN) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT length, last_hash, mac FROM casework_auditchainhead WHERE chain = %s", [chain]
+        )
+        return cursor.fetchone()
+
+
+def set_head(values: tuple, chain: str = GENERAL_CHAIN) -> None:
+    raw_sql(
+        "UPDATE casework_auditchainhead SET length = %s, last_hash = %s, mac = %s WHERE chain = %s",
+        [*values, chain],
+    )
+
+
+def test_a_cut_tail_with_the_head_moved_back_by_hand_is_caught_by_the_key():
+    *_earlier, before_last, last = three_events()
+    raw_sql("DELETE FROM casework_auditevent WHERE id = %s", [last.id])
+    # Whoever cut it cannot key the head they need without the audit key.
+    length, _hash, mac = head_row()
+    set_head((length - 1, before_last.hash, mac))
+    assert "the head of chain general was changed" in refusal_of_verify()
+
+
+def test_a_cut_tail_with_an_earlier_head_put_back_is_caught_by_the_seal():
+    *_earlier, last = three_events()
+    earlier_head = head_row()  # copied by someone who means to cut the trail later
+    audit.record(action="test.event", summary="Event 3", actor=None)
+    seal()
+    last = AuditEvent.objects.filter(chain=GENERAL_CHAIN).order_by("sequence").last()
+    raw_sql("DELETE FROM casework_auditevent WHERE id = %s", [last.id])
+    set_head(earlier_head)
+    message = refusal_of_verify()
+    assert f"chain general had {earlier_head[0] + 1} events when sealed; " in message
+    assert f"{earlier_head[0]} remain" in message
+
+
+def test_a_truncated_trail_is_caught_by_the_seal():
+    three_events()
+    seal()
+    raw_sql("DELETE FROM casework_auditevent", [])
+    raw_sql("DELETE FROM casework_auditchainhead", [])
+    assert "events when sealed; none remain" in refusal_of_verify()
+
+
+def test_a_chain_recomputed_without_the_key_is_found():
+    events = three_events()
+    # Someone who owns the tables edits an event and recomputes every later link and the
+    # head, as the code would, but with a key of their own: they do not have the real one.
+    with override_settings(CASEWORK_AUDIT_KEY="not-the-audit-key-" + "x" * 30):
+        previous = None
+        for event in AuditEvent.objects.filter(chain=GENERAL_CHAIN).order_by("sequence"):
+            if previous is not None:
+                event.previous_hash = previous
+            if event.id == events[1].id:
+                event.summary = "Nothing happened"
+            event.hash = event.compute_hash()
+            raw_sql(
+                "UPDATE casework_auditevent SET summary = %s, previous_hash = %s, hash = %s "
+                "WHERE id = %s",
+                [event.summary, event.previous_hash, event.hash, event.id],
+            )
+            previous = event.hash
+        head = AuditChainHead.objects.get(chain=GENERAL_CHAIN)
+        head.last_hash = previous
+        head.mac = head.compute_mac()
+        set_head((head.length, head.last_hash, head.mac))
+    assert "was changed after it was written" in refusal_of_verify()
+
+
+def test_a_seal_edited_by_hand_is_reported():
+    three_events()
+    seal()
+    path, content = audit.latest_seal()
+    content["chains"]["general"][0] -= 1
+    path.write_text(json.dumps(content))
+    assert "does not check out under the audit key" in refusal_of_verify()
+
+
+def test_a_sealed_trail_that_grew_is_intact():
+    three_events()
+    seal()
+    audit.record(action="test.event", summary="After the seal", actor=None)
+    assert "checks out: every chain still holds what was sealed" in verify()
+
+
+def test_events_on_different_cases_are_in_chains_of_their_own():
+    first, second = case_at(Status.TRIAGE), case_at(Status.TRIAGE)
+    events = [
+        audit.record(action="test.event", summary="One", actor=None, case=first),
+        audit.record(action="test.event", summary="Two", actor=None, case=second),
+        audit.record(action="test.event", summary="Three", actor=None, case=first),
+    ]
+    assert [e.chain for e in events] == [
+        f"case-{first.pk}",
+        f"case-{second.pk}",
+        f"case-{first.pk}",
+    ]
+    assert (
+        events[2].previous_hash
+        == AuditEvent.objects.filter(chain=f"case-{first.pk}", sequence=events[2].sequence - 1)
+        .get()
+        .hash
+    )
+    assert "The audit trail is intact" in verify()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL statement trigger")
+def test_on_postgresql_the_database_refuses_truncate():
+    three_events()
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own inserts, checked now
+        cursor.execute("TRUNCATE casework_auditevent")
+    assert AuditEvent.objects.count() >= 3
+
+
+def test_many_events_appended_at_once_are_chained_as_if_one_by_one():
+    first, second = case_at(Status.TRIAGE), case_at(Status.TRIAGE)
+    audit.append_many(
+        [
+            AuditEvent(action="test.bulk", summary=f"Bulk {n}", case_id=case_id, actor=None)
+            for n in range(3)
+            for case_id in (first.pk, second.pk, None)
+        ]
+    )
+    audit.record(action="test.event", summary="After", actor=None, case=first)
+    assert AuditEvent.objects.filter(chain=f"case-{first.pk}", action="test.bulk").count() == 3
+    assert "The audit trail is intact" in verify()
 
 
 def test_the_application_cannot_change_or_delete_an_event():

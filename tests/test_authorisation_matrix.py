@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from casework import clock, demo, notifications, permissions
 from casework import demo_cases as walk
+from casework.admin import CaseDataAdmin
 from casework.evidence import check_upload
 from casework.models import (
     Allegation,
@@ -483,6 +485,13 @@ for node in TASK_NODES:
         RULES[f"workflow:flows:case:{node}:{action}"] = task_rule(node, action)
 
 
+CASE_DATA_LISTS = {
+    f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, CaseDataAdmin)
+}
+
+
 def admin_rule(name: str, pattern: str) -> Rule:
     """The admin is for superusers only; its sign-in page is public.
 
@@ -498,6 +507,8 @@ def admin_rule(name: str, pattern: str) -> Rule:
         names = [a or b for a, b in PARAMETER.findall(pattern)]
         return {p: values.get(p, "1") for p in names}
 
+    if name in CASE_DATA_LISTS:  # not even a superuser, unless CASEWORK_ADMIN_CASE_DATA
+        return Rule(kwargs, fixed())
     if name == "admin:index" or name.endswith("_changelist"):
         return Rule(kwargs, fixed(SUPERUSER))
     return Rule(kwargs, fixed(), unchecked=frozenset({SUPERUSER}))

@@ -36,6 +36,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x7#" + "k" * 30 + "Q9!m" + "z" * 20,
     "DJANGO_ALLOWED_HOSTS": "casework.stclare.example",
     "CASEWORK_BASE_URL": "https://casework.stclare.example",
+    "CASEWORK_AUDIT_KEY": "audit-" + "q" * 20 + "7Hk2" + "w" * 20,
 }
 
 
@@ -57,6 +58,31 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = manage("check", env_overrides=env, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CASEWORK_AUDIT_KEY"}
+    result = manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "CASEWORK_AUDIT_KEY (or CASEWORK_AUDIT_KEY_FILE" in result.stderr
+
+
+def test_production_reads_the_audit_key_from_a_file(tmp_path):
+    key_file = tmp_path / "audit.key"
+    key_file.write_text("k" * 40 + "\n")
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CASEWORK_AUDIT_KEY"}
+    env["CASEWORK_AUDIT_KEY_FILE"] = str(key_file)
+    code = "from django.conf import settings; print(settings.CASEWORK_AUDIT_KEY)"
+    result = manage("shell", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "k" * 40
+
+
+def test_a_short_audit_key_is_refused(tmp_path):
+    env = {**PRODUCTION_ENV, "CASEWORK_AUDIT_KEY": "too-short"}
+    result = manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "CASEWORK_AUDIT_KEY must be 32 or more random characters" in result.stderr
 
 
 def test_production_needs_allowed_hosts(tmp_path):

@@ -1,11 +1,17 @@
-"""The audit trail: append-only, each event chained to the one before by its hash.
+"""The audit trail: append-only, in chains, each event keyed to the one before it.
+
+Each case has a chain of its own, and events about no case share one more, so writes on
+different cases never wait for each other. Each link is an HMAC with a key kept outside
+the database (``CASEWORK_AUDIT_KEY``), so whoever can rewrite the tables still cannot
+recompute a chain unseen; ``manage.py seal_audit`` writes a keyed checkpoint of every
+chain's head outside the database, against which a deleted tail or a truncation shows.
 
 Events are written only by ``casework.audit.record``. The ORM refuses to change or delete
-them, and on PostgreSQL a trigger refuses UPDATE and DELETE as well, so that
-``manage.py verify_audit`` can tell when a row was altered behind the application's back.
+them, and on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE as well.
 """
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -52,6 +58,9 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300)
     details = models.JSONField(default=dict, blank=True)
     client_address = models.GenericIPAddressField(null=True, blank=True)
+    # "case-<id>" for a case's events, GENERAL_CHAIN for the rest; numbered from 1.
+    chain = models.CharField(max_length=40)
+    sequence = models.PositiveBigIntegerField()
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -63,6 +72,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["case", "id"]),
             # The audit log's search by case reference, for refusals that name it in details.
             models.Index(KT("details__reference"), name="audit_event_reference"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_event_chain_link")
         ]
 
     def __str__(self) -> str:
@@ -78,28 +90,61 @@ class AuditEvent(models.Model):
         raise PermissionError("Audit events cannot be deleted.")
 
     def compute_hash(self) -> str:
-        """The SHA-256 of this event's content and the previous event's hash."""
-        content = {
-            "previous_hash": self.previous_hash,
-            "occurred_at": self.occurred_at.isoformat(),
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "case": self.case_id,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "summary": self.summary,
-            "details": self.details,
-            "client_address": self.client_address,
-        }
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        """The HMAC-SHA256, under the audit key, of this event's content and place in its
+        chain (the previous event's hash included)."""
+        return link_hash(
+            {
+                "chain": self.chain,
+                "sequence": self.sequence,
+                "previous_hash": self.previous_hash,
+                "occurred_at": self.occurred_at.isoformat(),
+                "actor": self.actor_id,
+                "actor_label": self.actor_label,
+                "action": self.action,
+                "case": self.case_id,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "summary": self.summary,
+                "details": self.details,
+                "client_address": self.client_address,
+            }
+        )
+
+
+GENERAL_CHAIN = "general"
+GENESIS_HASH = "0" * 64
+
+
+def chain_for(case_id: int | None) -> str:
+    return GENERAL_CHAIN if case_id is None else f"case-{case_id}"
+
+
+def keyed_digest(content: dict) -> str:
+    """HMAC-SHA256 under the audit key of ``content`` written canonically."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    key = settings.CASEWORK_AUDIT_KEY.encode()
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+link_hash = keyed_digest
 
 
 class AuditChainHead(models.Model):
-    """One row holding the newest event's hash; locking it keeps the chain a single line."""
+    """The newest link of one chain; locking it keeps that chain a single line.
 
+    The head is keyed too, so a chain cut short cannot be given a matching head without
+    the key (a head copied from before is caught by the seal).
+    """
+
+    chain = models.CharField(max_length=40, unique=True)
+    length = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"{self.chain}: {self.length} events, {self.last_hash}"
+
+    def compute_mac(self) -> str:
+        return keyed_digest(
+            {"head": self.chain, "length": self.length, "last_hash": self.last_hash}
+        )

@@ -5,7 +5,11 @@ row is never rewritten. Issuing a letter again makes a new one that names the le
 supersedes; both are kept. Deliveries are recorded alongside, one row per delivery.
 """
 
-from django.db import models
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, models
 from django.db.models import Exists, OuterRef
 
 from casework import clock
@@ -37,9 +41,46 @@ VOLUNTEER_TITLES = {
 }
 
 
+_erasing = contextvars.ContextVar("casework_letters_erased_under_retention", default=False)
+
+
+@contextmanager
+def erasure_under_retention() -> Iterator[None]:
+    """Letters may be deleted only inside this: the retention schedule erasing a case.
+    On PostgreSQL the letter table's trigger allows DELETE only while it is set."""
+    token = _erasing.set(True)
+    postgres = connection.vendor == "postgresql"
+    try:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('casework.erasure', 'retention', true)")
+        yield
+    finally:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('casework.erasure', '', true)")
+        _erasing.reset(token)
+
+
+def _refuse_deletion() -> None:
+    if not _erasing.get():
+        raise PermissionError(
+            "An issued letter is never deleted, only erased with its case under the retention "
+            "schedule."
+        )
+
+
 class LetterQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("An issued letter never changes: issue a new one instead.")
+
+    def delete(self):
+        _refuse_deletion()
+        return super().delete()
+
+    def _raw_delete(self, using):
+        _refuse_deletion()
+        return super()._raw_delete(using)
 
     def with_supersession(self):
         """Each letter with ``is_superseded``: whether a later letter replaced it."""
@@ -107,6 +148,10 @@ class Letter(models.Model):
         if self.pk is not None:
             raise PermissionError("An issued letter never changes: issue a new one instead.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_deletion()
+        return super().delete(*args, **kwargs)
 
     @property
     def title(self) -> str:

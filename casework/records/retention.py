@@ -45,6 +45,7 @@ from casework.models import (
     Trust,
     place_name,
 )
+from casework.models.letters import erasure_under_retention
 from casework.services.cases import locked_case, note
 
 from .storage import stored_names
@@ -239,6 +240,13 @@ def _remove(rows: list[models.Model]) -> list[str]:
     """
     files = []
     pending = list(rows)
+    with erasure_under_retention():
+        files.extend(_remove_in_order(pending))
+    return files
+
+
+def _remove_in_order(pending: list[models.Model]) -> list[str]:
+    files = []
     while pending:
         left = []
         for row in pending:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
-from casework import clock, mail, permissions
+from casework import audit, clock, mail, notifications, permissions
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.letters import LetterFailed, kinds, rendering
 from casework.letters.context import common_context, letterhead
@@ -223,12 +223,26 @@ def issue_letter(
         return letter
 
 
-def stored_pdf(letter: Letter) -> bytes:
-    """The issued PDF, checked against the hash recorded when it was issued."""
+def stored_pdf(letter: Letter, *, by: User | None = None) -> bytes:
+    """The issued PDF, checked against the hash recorded when it was issued. A mismatch is
+    an audit event on the case, and HR are told that something waits for them there."""
     try:
         return read_verified(letter.file.name, letter.sha256)
     except StoredFileChanged:
         logger.error("Letter %s no longer matches its recorded SHA-256", letter.pk)
+        case = letter.case
+        audit.record(
+            action="letter.file_changed",
+            case=case,
+            actor=by,
+            target=letter,
+            summary=f"Stored file of the letter {letter.title} of {letter.dated:%d %B %Y} no "
+            "longer matches what was issued: not served",
+            details={"sha256": letter.sha256},
+        )
+        recipients = notifications.hr_recipients(case)
+        link = notifications.waiting_link("case", case.pk)
+        notifications.something_waiting(to=recipients, link=link, case=case)
         raise LetterFailed(
             "This letter's stored file no longer matches what was issued, so it has not been "
             "served. Tell the system administrator."
@@ -240,7 +254,7 @@ def download_letter(*, letter: Letter, by: User) -> bytes:
     case = letter.case
     if not permissions.can_view_case(by, case):
         raise NotAllowed("You cannot see this case's letters.")
-    content = stored_pdf(letter)
+    content = stored_pdf(letter, by=by)
     note(
         case,
         by=by,

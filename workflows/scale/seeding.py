@@ -26,12 +26,11 @@ from django.db.models import Max
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
-from casework.audit import GENESIS_HASH
+from casework import audit
 from casework.models import (
     CLOSED_STATUSES,
     Allegation,
     Appeal,
-    AuditChainHead,
     AuditEvent,
     Case,
     DpoDecision,
@@ -286,20 +285,13 @@ def seed(
 
 
 def link_audit_events(events: list[AuditEvent]) -> None:
-    """Chain ``events`` (unsaved, in the order they will be written) onto the trail exactly
-    as ``casework.audit.record`` chains one event, and move the chain's head past them.
+    """Chain ``events`` (unsaved, in the order they will be written) onto their chains
+    exactly as ``casework.audit.record`` chains one event, and move each chain's head past
+    them (``casework.audit.link_unsaved``).
 
-    Called inside the transaction that writes them; the head row stays locked until then.
+    Called inside the transaction that writes them; the head rows stay locked until then.
     """
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH)
-    previous_hash = head.last_hash
-    for event in events:
-        event.previous_hash = previous_hash
-        event.hash = event.compute_hash()
-        previous_hash = event.hash
-    AuditChainHead.objects.filter(pk=1).update(last_hash=previous_hash)
+    audit.link_unsaved(events)
 
 
 def _copy_case(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from casework import clock, demo, demo_cases
+from casework import audit, clock, demo, demo_cases
 from casework.letters import demo as demo_letters
 from casework.models import (
     Case,
@@ -137,6 +137,9 @@ class Command(BaseCommand):
             f"{created} new case(s) ({Case.objects.count()} in all), {letters} new letter(s). "
             f"Every demo sign-in uses the password {settings.CASEWORK_DEMO_PASSWORD!r}."
         )
+        # Sealed as seal_audit's cron line would: from here on a removed tail shows.
+        path, seal = audit.write_seal()
+        self.stdout.write(f"Audit trail sealed ({seal['events']} events): {path}")
 
     def seed_cases(self) -> int:
         """One case at every stage, walked there through the real services, a few closed in
