@@ -1,11 +1,12 @@
 # Casework's application image: one image for the app servers and the job runner.
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint's text layout and the letter fonts (as scripts/system-packages, without the
-# browser the tests drive).
+# WeasyPrint's text layout, the letter fonts and pg_dump for backups (as
+# scripts/system-packages, without the browser the tests drive).
 RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core \
+       postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 casework
@@ -23,6 +24,7 @@ ENV PATH="/srv/venv/bin:$PATH" \
 COPY . .
 # collectstatic reads the settings, which insist on production values: placeholders here.
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=build \
+    CASEWORK_AUDIT_KEY=collectstatic-only-not-a-real-audit-key-000000 \
     CASEWORK_BASE_URL=https://build.invalid DJANGO_STATIC_ROOT=/srv/static \
     python manage.py collectstatic --noinput -v0 \
     && mkdir -p /srv/var && chown casework /srv/var
