@@ -35,7 +35,9 @@ def test_hr_reads_the_draft_then_issues_and_emails_it(page):
     )
 
     page.get_by_role("button", name="Issue the letter").click()
-    expect(page.get_by_text("Read the draft, then tick this box to issue it.")).to_be_visible()
+    expect(
+        page.get_by_text("Read the draft, then tick this box to issue it.", exact=True)
+    ).to_be_visible()
     assert not Letter.objects.exists()
 
     page.get_by_label("I have read the draft and it is ready to issue").check()
@@ -47,7 +49,9 @@ def test_hr_reads_the_draft_then_issues_and_emails_it(page):
 
     page.get_by_label("E-mailed, with the PDF attached").check()
     page.get_by_role("button", name="Record the delivery").click()
-    expect(page.get_by_text(f"to {case.subject.email}")).to_be_visible()
+    expect(
+        page.get_by_text(f"E-mailed, with the PDF attached to {case.subject.email}")
+    ).to_be_visible()
     letter = Letter.objects.get()
     assert letter.deliveries.get().method == "email"
     letters_sent = [message for message in mail.outbox if message.attachments]

@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, connection, connections, transaction
+from django.test import TestCase
 from django.utils import timezone
 
 from casework import notifications
@@ -43,7 +44,9 @@ def at(day: datetime.date, hour: int = 7) -> datetime.datetime:
 def run(dry_run: bool = False) -> str:
     mail.outbox.clear()
     output = StringIO()
-    call_command("send_reminders", dry_run=dry_run, stdout=output)
+    # E-mail leaves on commit (the mail queue); the test's transaction never commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_reminders", dry_run=dry_run, stdout=output)
     return output.getvalue()
 
 

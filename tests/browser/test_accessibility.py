@@ -37,7 +37,7 @@ ROLES = {
 }
 
 # Downloads and actions, not pages; the admin is Django's own.
-NOT_PAGES = ("/accounts/logout/", "/admin/", ".csv", "/pdf/", "/evidence/", "export")
+NOT_PAGES = ("/accounts/logout/", "/admin/", ".csv", ".pdf", "/pdf/", "/evidence/", "export")
 
 RUN_AXE = """async () => {
   const result = await axe.run(document, { resultTypes: ["violations"] });
