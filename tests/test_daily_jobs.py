@@ -56,6 +56,7 @@ def test_the_daily_jobs_run_in_turn():
     connection.vendor != "postgresql",
     reason="the advisory lock is PostgreSQL's; SQLite is one machine's database",
 )
+@pytest.mark.usefixtures("reseed")  # a transactional test: the demo people are loaded afresh
 @pytest.mark.django_db(transaction=True)
 def test_two_servers_starting_the_daily_jobs_at_once_run_each_job_once(monkeypatch):
     case = case_at(Status.OUTCOME_ISSUED)
