@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -75,6 +76,7 @@ def record(
     """
     case_id = case.pk if case is not None else None
     chain = chain_for(case_id)
+    trust_id = _trust_of(case, actor)
     with transaction.atomic():
         head = _locked_head(chain)
         event = AuditEvent(
@@ -83,6 +85,7 @@ def record(
             actor_label=actor_label_for(actor)[:200],
             action=action,
             case_id=case_id,
+            trust_id=trust_id,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
             summary=without_nul(summary)[:300],
@@ -100,6 +103,19 @@ def record(
             length=head.length, last_hash=head.last_hash, mac=head.mac
         )
         return event
+
+
+def _trust_of(case: Any, actor: User | None) -> int | None:
+    """Whose trail an event is on: the case's trust, else the acting person's."""
+    trust_id = getattr(case, "trust_id", None)
+    if trust_id is not None:
+        return trust_id
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    try:
+        return actor.staff_member.trust_id
+    except ObjectDoesNotExist:
+        return None
 
 
 def _locked_head(chain: str) -> AuditChainHead:

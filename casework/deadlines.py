@@ -38,18 +38,18 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
 def lado_referral_due(case: Case) -> datetime.date:
     """KCSIE: the LADO is told within one working day (setting) of the concern reaching the DSL."""
     start = case.safeguarding_since or case.raised_at
-    return Calendar(school_id=case.school_id).add_working_days(
-        _local_date(start), procedure("LADO_REFERRAL_WORKING_DAYS")
+    return Calendar.of_case(case).add_working_days(
+        _local_date(start), procedure("LADO_REFERRAL_WORKING_DAYS", trust=case.trust_id)
     )
 
 
 def action_due_on(case: Case) -> datetime.date | None:
     """The date by which whoever must act next should have acted; None if nobody must."""
-    calendar = Calendar(school_id=case.school_id)
+    calendar = Calendar.of_case(case)
     status = case.status
     if status in (Status.RECEIVED, Status.TRIAGE):
         return calendar.add_working_days(
-            _local_date(case.raised_at), procedure("TRIAGE_WORKING_DAYS")
+            _local_date(case.raised_at), procedure("TRIAGE_WORKING_DAYS", trust=case.trust_id)
         )
     if status in (Status.SAFEGUARDING_REVIEW, Status.LADO_REFERRAL):
         return lado_referral_due(case)
@@ -63,6 +63,6 @@ def action_due_on(case: Case) -> datetime.date | None:
         return case.appeal_deadline
     if status in _TARGETS:
         return calendar.add_working_days(
-            _local_date(case.stage_entered_at), procedure(_TARGETS[status])
+            _local_date(case.stage_entered_at), procedure(_TARGETS[status], trust=case.trust_id)
         )
     return None  # on hold for an external process, or closed

@@ -105,8 +105,8 @@ def _ordinal(number: int) -> str:
 
 def hearing_moment(case: Case, *, hour: int = 10) -> datetime.datetime:
     """The first working day the notice rule allows, at ``hour``."""
-    day = Calendar(school_id=case.school_id).add_working_days(
-        clock.today(), procedure("HEARING_NOTICE_WORKING_DAYS")
+    day = Calendar.of_case(case).add_working_days(
+        clock.today(), procedure("HEARING_NOTICE_WORKING_DAYS", trust=case.trust_id)
     )
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -491,7 +491,11 @@ def walk(steps: list[Step], *, hearing_held: bool = False, **concern_options) ->
     lodged) happen now.
     """
     subject = person(*concern_options.get("subject", ("Daniel", "Shaw")))
-    moments = _timeline(steps, calendar=Calendar(school_id=subject.school_id), held=hearing_held)
+    moments = _timeline(
+        steps,
+        calendar=Calendar(trust_id=subject.trust_id, school_id=subject.school_id),
+        held=hearing_held,
+    )
     with _at(moments[0]):
         case = raise_concern(**concern_options)
     for step, moment in zip(steps, moments[1:], strict=True):
@@ -509,7 +513,7 @@ def _timeline(
     if last is None:
         return [None] * (len(steps) + 1)
     moments: list[datetime.datetime | None] = [None] * len(steps)
-    notice = procedure("HEARING_NOTICE_WORKING_DAYS")
+    notice = procedure("HEARING_NOTICE_WORKING_DAYS", trust=calendar.trust_id)
     day = clock.today()
     i = last
     while i >= 0:

@@ -570,10 +570,6 @@ class RescheduleForm(ArrangementForm):
     postponed_for_companion = forms.BooleanField(
         required=False,
         label="Postponed because the companion cannot attend",
-        help_text=procedure_text(
-            "The new date must then be within {COMPANION_POSTPONEMENT_WORKING_DAYS} working "
-            "day{COMPANION_POSTPONEMENT_WORKING_DAYS:s} of the original one."
-        ),
     )
     postponed_for_subject = forms.BooleanField(
         required=False,
@@ -586,6 +582,11 @@ class RescheduleForm(ArrangementForm):
 
     def __init__(self, *args, case, appeal: bool = False, **kwargs):
         super().__init__(*args, case=case, appeal=appeal, **kwargs)
+        self.fields["postponed_for_companion"].help_text = procedure_text(
+            "The new date must then be within {COMPANION_POSTPONEMENT_WORKING_DAYS} working "
+            "day{COMPANION_POSTPONEMENT_WORKING_DAYS:s} of the original one.",
+            trust=case.trust_id,
+        )
         if case.subject.is_volunteer:
             self.fields["reason"].label = "Why the meeting is moving"
 
@@ -884,7 +885,7 @@ class RegisterFilterForm(forms.Form):
         choices=[("", "Any part"), *((key, label) for key, (_field, label) in CASE_PARTS.items())],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, trust: int | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", "Any stage"),
@@ -892,9 +893,11 @@ class RegisterFilterForm(forms.Form):
             *((key, label) for key, (label, _statuses) in STATUS_GROUPS.items()),
             *Status.choices,
         ]
-        self.fields["clause"].queryset = Clause.objects.filter(policy__is_current=True).order_by(
-            "order"
-        )
+        self.fields["school"].queryset = School.objects.filter(trust_id=trust)
+        # The clauses of the reader's own trust's current policy.
+        self.fields["clause"].queryset = Clause.objects.filter(
+            policy__trust_id=trust, policy__is_current=True
+        ).order_by("order")
         self.fields["clause"].label_from_instance = lambda c: c.code
 
     def filters(self) -> dict:
@@ -947,13 +950,17 @@ class SubjectAccessRequestForm(forms.Form):
 class SubjectAccessExtensionForm(forms.Form):
     reason = reasons_field(
         "Why the request needs longer",
-        procedure_text(
-            "A complex request may take {SUBJECT_ACCESS_EXTENSION_MONTHS} more "
-            "month{SUBJECT_ACCESS_EXTENSION_MONTHS:s}. Tell the person, with this reason, "
-            "before the first deadline."
-        ),
         when_empty="Say why the request needs longer (for example, its complexity).",
     )
+
+    def __init__(self, *args, trust: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = procedure_text(
+            "A complex request may take {SUBJECT_ACCESS_EXTENSION_MONTHS} more "
+            "month{SUBJECT_ACCESS_EXTENSION_MONTHS:s}. Tell the person, with this reason, "
+            "before the first deadline.",
+            trust=trust,
+        )
 
 
 class SubjectAccessAnsweredForm(forms.Form):

@@ -46,6 +46,12 @@ def person_of(user: User | None) -> StaffMember | None:
         return None
 
 
+def trust_of(user: User | None) -> int | None:
+    """The trust a sign-in works for: its person's. None for a superuser with no staff record."""
+    person = person_of(user)
+    return person.trust_id if person is not None else None
+
+
 def held_roles(user: User | None) -> tuple[HeldRole, ...]:
     """The roles a sign-in holds, cached on the user object for the request."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -94,10 +100,11 @@ def is_hr_person(person: StaffMember) -> bool:
     return RoleAssignment.objects.filter(person=person, role=Role.HR_CASE_MANAGER).exists()
 
 
-def first_hr_user(*, excluding: set[int]) -> User | None:
-    """An HR case manager free of a conflict, for work that must not sit in the shared queue."""
+def first_hr_user(*, trust_id: int, excluding: set[int]) -> User | None:
+    """An HR case manager of the trust free of a conflict, for work that must not sit in the
+    shared queue."""
     for assignment in (
-        RoleAssignment.objects.filter(role=Role.HR_CASE_MANAGER)
+        RoleAssignment.objects.filter(role=Role.HR_CASE_MANAGER, person__trust_id=trust_id)
         .exclude(person_id__in=excluding)
         .select_related("person__user")
         .order_by("person__last_name", "person__first_name")
@@ -140,6 +147,9 @@ def _acts_for_case(user: User | None, case: Case) -> StaffMember | None:
     """The person behind ``user`` if they may act on this case at all, else None."""
     person = person_of(user)
     if person is None or person.has_left or not user.is_active:
+        return None
+    # One installation, several trusts: nobody has any part in another trust's case.
+    if person.trust_id != case.trust_id:
         return None
     if person.pk in conflicted_ids(case):
         return None
@@ -227,10 +237,6 @@ def may_frame_allegations(case: Case, user: User | None) -> bool:
     return may_add_allegations(case, user) or may_review_safeguarding(case, user)
 
 
-def _trust_of(case: Case) -> int:
-    return case.subject.trust_id
-
-
 def may_see_dpo_decision(user: User | None, decision: DpoDecision) -> bool:
     """Need to know: a possible data breach, and what the DPO decided about it, are for the
     trust's Data Protection Officer and HR only (never the subject, reporter or a witness)."""
@@ -239,13 +245,13 @@ def may_see_dpo_decision(user: User | None, decision: DpoDecision) -> bool:
         return False
     if is_hr(user):
         return True
-    return is_dpo(user) and person.trust_id == _trust_of(decision.case)
+    return is_dpo(user)
 
 
 def may_record_dpo_decision(decision: DpoDecision, user: User | None) -> bool:
     """The trust's Data Protection Officer decides; HR may read the decision, not make it."""
     person = _acts_for_case(user, decision.case)
-    return person is not None and is_dpo(user) and person.trust_id == _trust_of(decision.case)
+    return person is not None and is_dpo(user)
 
 
 def may_see_low_level_log(user: User | None) -> bool:

@@ -203,7 +203,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     person = permissions.person_of(user)
     if person is None or person.has_left or not user.is_active:
         return Case.objects.none()
-    cases = Case.objects.not_involving(person)
+    # Only the person's own trust's cases, whatever their roles.
+    cases = Case.objects.filter(trust_id=person.trust_id).not_involving(person)
     if permissions.is_hr(user):
         return cases
     named = (

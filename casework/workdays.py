@@ -17,11 +17,10 @@ from functools import lru_cache
 
 import holidays
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db.models import Q
-from django.utils.functional import lazy
 
-from .models import ClosureDay
+from .models import ClosureDay, Trust
+from .trusts.configuration import procedure_settings
 
 
 @lru_cache(maxsize=32)
@@ -35,20 +34,24 @@ def bank_holiday_name(day: datetime.date) -> str | None:
 
 
 class Calendar:
-    """Working days for the trust, or for one school (whose closure days also count)."""
+    """Working days for a trust, or for one of its schools (whose closure days also count)."""
 
-    def __init__(self, *, school_id: int | None = None):
+    def __init__(self, *, trust_id: int | None, school_id: int | None = None):
+        self.trust_id = trust_id
         self.school_id = school_id
         self._closures: set[datetime.date] | None = None
 
+    @classmethod
+    def of_case(cls, case) -> Calendar:
+        """The calendar a case's deadlines count in: its trust's, and its school's."""
+        return cls(trust_id=case.trust_id, school_id=case.school_id)
+
     def _closure_days(self) -> set[datetime.date]:
         if self._closures is None:
-            closures = ClosureDay.objects.filter(Q(school__isnull=True))
+            where = Q(trust_id=self.trust_id, school__isnull=True)
             if self.school_id is not None:
-                closures = ClosureDay.objects.filter(
-                    Q(school__isnull=True) | Q(school_id=self.school_id)
-                )
-            self._closures = set(closures.values_list("date", flat=True))
+                where |= Q(school_id=self.school_id)
+            self._closures = set(ClosureDay.objects.filter(where).values_list("date", flat=True))
         return self._closures
 
     def is_working_day(self, day: datetime.date) -> bool:
@@ -87,9 +90,10 @@ class Calendar:
         return day
 
 
-def procedure(name: str) -> int:
-    """A number from the trust's procedure settings, e.g. procedure("APPEAL_WORKING_DAYS")."""
-    return settings.CASEWORK_PROCEDURE[name]
+def procedure(name: str, *, trust: Trust | int) -> int:
+    """A number from the trust's procedure settings, e.g.
+    procedure("APPEAL_WORKING_DAYS", trust=case.trust_id)."""
+    return procedure_settings(trust)[name]
 
 
 class _ProcedureFormatter(string.Formatter):
@@ -99,14 +103,10 @@ class _ProcedureFormatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
-def _procedure_text(template: str) -> str:
-    return _ProcedureFormatter().format(template, **settings.CASEWORK_PROCEDURE)
-
-
-# Text that quotes the procedure's numbers, for help text and introductions written once at
-# import: procedure_text("within {APPEAL_WORKING_DAYS} working day{APPEAL_WORKING_DAYS:s}")
-# reads the setting each time the text is shown, so a page says what the rules enforce.
-procedure_text = lazy(_procedure_text, str)
+def procedure_text(template: str, *, trust: Trust | int) -> str:
+    """Text quoting the trust's procedure numbers, so a page says what its rules enforce:
+    procedure_text("within {APPEAL_WORKING_DAYS} working day{APPEAL_WORKING_DAYS:s}", ...)."""
+    return _ProcedureFormatter().format(template, **procedure_settings(trust))
 
 
 # --- Calendar months ------------------------------------------------------------------------

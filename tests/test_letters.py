@@ -24,12 +24,18 @@ from casework.services import investigation, letters, suspensions
 from casework.services.hearings import current_hearing
 from casework.vocabulary import appeal_outcome_label
 from casework.workdays import Calendar, procedure
+from tests.trusts import demo_trust_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 TRUST = "St Clare Catholic Multi Academy Trust"
 VOLUNTEER = {"subject": ("Patricia", "Doyle"), "reporter": ("Grace", "O'Neill")}
 EMPLOYEE = {"subject": ("Daniel", "Shaw"), "reporter": ("Priya", "Patel")}
+
+
+def setting(name: str) -> int:
+    """A procedure figure of the demo trust, whose cases these letters are about."""
+    return procedure(name, trust=demo_trust_id())
 
 
 def flat(text: str) -> str:
@@ -178,7 +184,7 @@ def test_suspension_its_review_and_its_lifting(audience):
         "This is a neutral act, not a",
         day(suspension.started_on),
         f"reviewed by {day(suspension.next_review_on)}",
-        f"at least every {procedure('SUSPENSION_REVIEW_WORKING_DAYS')} working days",
+        f"at least every {setting('SUSPENSION_REVIEW_WORKING_DAYS')} working days",
         suspension.conditions,
         f"{welfare.full_name}, {welfare.job_title}, is your welfare contact",
         suspension.reasons,
@@ -221,8 +227,8 @@ def test_disciplinary_hearing_invitation(audience):
     case = demo_cases.case_at(Status.HEARING_SCHEDULED, **concern(audience))
     hearing = current_hearing(case)
     starts = timezone.localtime(hearing.starts_at)
-    postpone_by = Calendar(school_id=case.school_id).add_working_days(
-        starts.date(), procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
+    postpone_by = Calendar.of_case(case).add_working_days(
+        starts.date(), procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=demo_trust_id())
     )
     read = issue(case, LetterKind.HEARING_INVITATION)
 
@@ -234,11 +240,11 @@ def test_disciplinary_hearing_invitation(audience):
         f"Time {starts:%H:%M}",
         f"Place {hearing.location}",
         f"Chair {hearing.chair.full_name}, {hearing.chair.job_title}",
-        f"at least {procedure('HEARING_NOTICE_WORKING_DAYS')} working days' notice",
+        f"at least {setting('HEARING_NOTICE_WORKING_DAYS')} working days' notice",
         "Possible outcomes",
         "the investigation report",  # the evidence pack
         "Your right to be accompanied",
-        f"within {procedure('COMPANION_POSTPONEMENT_WORKING_DAYS')} working days of the date "
+        f"within {setting('COMPANION_POSTPONEMENT_WORKING_DAYS')} working days of the date "
         f"above, so no later than {day(postpone_by)}",
         # Proceeding in absence: after the postponement the procedure gives, or if they say
         # they will not come.
@@ -285,7 +291,7 @@ def assert_outcome_letter(read: Read, *, sanction: str) -> None:
         "Your right of appeal",
         "write to Hannah Reid, HR Case Manager, by e-mail to hannah.reid@stclare.example",
         f"Your appeal must reach us by {day(case.appeal_deadline)}",
-        f"{procedure('APPEAL_WORKING_DAYS')} working days after the outcome was issued",
+        f"{setting('APPEAL_WORKING_DAYS')} working days after the outcome was issued",
     )
 
 

@@ -22,6 +22,7 @@ from casework.models import (
 )
 from casework.services import case_admin, outcomes
 from casework.workdays import Calendar, procedure
+from tests.trusts import demo_trust_id
 from workflows import engine
 
 pytestmark = pytest.mark.django_db
@@ -124,8 +125,8 @@ def iso(day: datetime.date) -> str:
 
 
 def hearing_day(case: Case, extra: int = 0) -> datetime.date:
-    return Calendar(school_id=case.school_id).add_working_days(
-        TODAY(), procedure("HEARING_NOTICE_WORKING_DAYS") + extra
+    return Calendar.of_case(case).add_working_days(
+        TODAY(), procedure("HEARING_NOTICE_WORKING_DAYS", trust=demo_trust_id()) + extra
     )
 
 
@@ -436,8 +437,8 @@ def test_hr_moves_a_hearing_for_the_companion_within_the_limit(sign_in):
     case = case_at(Status.HEARING_SCHEDULED)
     client = sign_in("Hannah", "Reid")
     first_day = timezone.localtime(case.hearings.get().starts_at).date()
-    calendar = Calendar(school_id=case.school_id)
-    limit = procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
+    calendar = Calendar.of_case(case)
+    limit = procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=demo_trust_id())
     move = {
         "reason": "The union representative is on a course.",
         "postponed_for_companion": "on",

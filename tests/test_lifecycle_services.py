@@ -58,6 +58,7 @@ from casework.services import (
     triage,
 )
 from casework.workdays import Calendar, procedure
+from tests.trusts import demo_trust_id
 from workflows import engine
 from workflows.models import CaseProcess
 
@@ -445,9 +446,9 @@ def test_lado_referral_due_within_one_working_day_then_the_case_waits_on_hold():
     case = case_at(Status.SAFEGUARDING_REVIEW, **SAFEGUARDING)
     case = in_step(dsl_refers(case))
     assert case.status == Status.LADO_REFERRAL
-    expected_due = Calendar(school_id=case.school_id).add_working_days(
+    expected_due = Calendar.of_case(case).add_working_days(
         timezone.localtime(case.safeguarding_since).date(),
-        procedure("LADO_REFERRAL_WORKING_DAYS"),
+        procedure("LADO_REFERRAL_WORKING_DAYS", trust=demo_trust_id()),
     )
     assert case.lado_referral.due_on == expected_due
     assert case.action_due_on == expected_due
@@ -759,8 +760,8 @@ def test_hearing_arranged_with_notice_goes_to_the_chair():
 
 def test_a_hearing_needs_the_notice_the_settings_ask_for(settings):
     case = case_at(Status.HEARING_TO_ARRANGE)
-    calendar = Calendar(school_id=case.school_id)
-    notice = procedure("HEARING_NOTICE_WORKING_DAYS")
+    calendar = Calendar.of_case(case)
+    notice = procedure("HEARING_NOTICE_WORKING_DAYS", trust=demo_trust_id())
     too_soon = calendar.add_working_days(TODAY(), notice - 1)
     usual = arrangement(case, ("Catherine", "Walsh"))  # the earliest date the default allows
     plan = arrangement(case, ("Catherine", "Walsh"))
@@ -796,7 +797,7 @@ def test_a_hearing_needs_a_place_and_a_named_companion():
 
 
 def _weekend_after(case) -> datetime.datetime:
-    day = Calendar(school_id=case.school_id).add_working_days(TODAY(), 10)
+    day = Calendar.of_case(case).add_working_days(TODAY(), 10)
     while day.weekday() != 5:
         day += ONE_DAY
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
@@ -804,7 +805,7 @@ def _weekend_after(case) -> datetime.datetime:
 
 def _moved(case, *, working_days_after_first: int, for_companion: bool):
     first = hearings.current_hearing(case)
-    day = Calendar(school_id=case.school_id).add_working_days(
+    day = Calendar.of_case(case).add_working_days(
         timezone.localtime(first.starts_at).date(), working_days_after_first
     )
     plan = arrangement(case, ("Catherine", "Walsh"))
@@ -821,7 +822,7 @@ def _moved(case, *, working_days_after_first: int, for_companion: bool):
 def test_a_hearing_postponed_for_the_companion_moves_within_five_working_days():
     case = case_at(Status.HEARING_SCHEDULED)
     first = hearings.current_hearing(case)
-    limit = procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
+    limit = procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=demo_trust_id())
     refused(
         case,
         RuleBroken,
@@ -859,7 +860,7 @@ def test_the_companion_postponement_window_is_a_setting(settings):
 def test_a_hearing_moved_for_another_reason_needs_fresh_notice():
     case = case_at(Status.HEARING_SCHEDULED)
     plan = arrangement(case, ("Catherine", "Walsh"))
-    day = Calendar(school_id=case.school_id).add_working_days(TODAY(), 2)
+    day = Calendar.of_case(case).add_working_days(TODAY(), 2)
     plan.starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
     refused(
         case,
@@ -878,7 +879,7 @@ def test_a_hearing_moved_for_another_reason_needs_fresh_notice():
 def test_a_new_chair_on_a_moved_hearing_takes_over_the_decision_task():
     case = case_at(Status.HEARING_SCHEDULED)
     plan = arrangement(case, ("Peter", "Quinn"))
-    later = Calendar(school_id=case.school_id).add_working_days(TODAY(), 10)
+    later = Calendar.of_case(case).add_working_days(TODAY(), 10)
     plan.starts_at = timezone.make_aware(datetime.datetime.combine(later, datetime.time(10)))
     hearings.reschedule_hearing(
         case=case,
@@ -912,15 +913,19 @@ def test_investigation_to_hearing_to_each_sanction(sanction):
     case = in_step(issue(case))
     assert case.status == Status.OUTCOME_ISSUED
     assert case.outcome_issued_on == TODAY() == case.sanction_effective_on
-    assert case.appeal_deadline == Calendar(school_id=case.school_id).add_working_days(
-        TODAY(), procedure("APPEAL_WORKING_DAYS")
+    assert case.appeal_deadline == Calendar.of_case(case).add_working_days(
+        TODAY(), procedure("APPEAL_WORKING_DAYS", trust=demo_trust_id())
     )
     assert case.action_due_on == case.appeal_deadline
     if sanction == Sanction.FIRST_WRITTEN_WARNING:
-        assert case.warning_expires_on == outcomes.warning_expiry(sanction, TODAY())
+        assert case.warning_expires_on == outcomes.warning_expiry(
+            sanction, TODAY(), trust=case.trust_id
+        )
         assert case.warning_expires_on > TODAY() + datetime.timedelta(days=27 * 5)
     elif sanction == Sanction.FINAL_WRITTEN_WARNING:
-        assert case.warning_expires_on == outcomes.warning_expiry(sanction, TODAY())
+        assert case.warning_expires_on == outcomes.warning_expiry(
+            sanction, TODAY(), trust=case.trust_id
+        )
         assert case.warning_expires_on > TODAY() + datetime.timedelta(days=360)
     else:
         assert case.warning_expires_on is None
@@ -1288,7 +1293,9 @@ def test_appeal_outcomes_are_final(outcome, new_sanction, final, hold_hearing):
     assert case.status == Status.APPEAL_DECIDED
     assert case.sanction == final == case.appeal.new_sanction
     assert case.appeal.outcome == outcome
-    assert case.warning_expires_on == outcomes.warning_expiry(final, case.sanction_effective_on)
+    assert case.warning_expires_on == outcomes.warning_expiry(
+        final, case.sanction_effective_on, trust=case.trust_id
+    )
 
 
 def test_an_appeal_never_increases_the_sanction():
@@ -1618,8 +1625,8 @@ def test_suspension_starts_is_reviewed_and_lifted_without_moving_the_case():
     case = case_at(Status.INVESTIGATION)
     tasks = open_tasks(case)
     suspension = _suspend(case)
-    assert suspension.next_review_on == Calendar(school_id=case.school_id).add_working_days(
-        TODAY(), procedure("SUSPENSION_REVIEW_WORKING_DAYS")
+    assert suspension.next_review_on == Calendar.of_case(case).add_working_days(
+        TODAY(), procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=demo_trust_id())
     )
     refused(case, RuleBroken, "already suspended", lambda: _suspend(case))
     review = suspensions.review_suspension(

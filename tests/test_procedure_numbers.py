@@ -10,6 +10,7 @@ from casework.demo_cases import SAFEGUARDING, case_at
 from casework.models import DpoDecision, LetterKind, Status
 from casework.services import letters
 from casework.workdays import procedure_text
+from tests.trusts import demo_trust_id
 
 from .test_lifecycle_http import action, task_form
 
@@ -25,10 +26,10 @@ def procedure(settings):
 
 
 def test_procedure_text_reads_the_setting_each_time_it_is_shown(procedure):
-    text = procedure_text("within {APPEAL_WORKING_DAYS} working day{APPEAL_WORKING_DAYS:s}")
-    assert str(text) == "within 10 working days"
+    template = "within {APPEAL_WORKING_DAYS} working day{APPEAL_WORKING_DAYS:s}"
+    assert procedure_text(template, trust=demo_trust_id()) == "within 10 working days"
     procedure(APPEAL_WORKING_DAYS=1)
-    assert str(text) == "within 1 working day"
+    assert procedure_text(template, trust=demo_trust_id()) == "within 1 working day"
 
 
 def test_moving_a_hearing_for_the_companion_quotes_the_postponement_limit(sign_in, procedure):

@@ -32,6 +32,7 @@ from casework.models import (
 from casework.reminders.sending import send_reminders
 from casework.services import subject_access, suspensions
 from casework.workdays import Calendar
+from tests.trusts import demo_trust_id
 from workflows import engine
 
 LEAD = "marcus.obi@stclare.example"
@@ -60,11 +61,11 @@ def task_recipients(case: Case) -> list[str]:
 
 
 def working_days_after(day: datetime.date, count: int) -> datetime.date:
-    return Calendar().add_working_days(day, count)
+    return Calendar(trust_id=demo_trust_id()).add_working_days(day, count)
 
 
 def working_day_before(day: datetime.date) -> datetime.date:
-    calendar = Calendar()
+    calendar = Calendar(trust_id=demo_trust_id())
     day -= datetime.timedelta(days=1)
     while not calendar.is_working_day(day):
         day -= datetime.timedelta(days=1)

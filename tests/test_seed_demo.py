@@ -28,6 +28,7 @@ from casework.models import (
 )
 from casework.services import referrals
 from casework.services.subject_access import subject_access_due
+from tests.trusts import demo_trust_id
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,9 @@ def test_the_demo_shows_subject_access_requests_and_earlier_outcomes():
         assert not sar.has_export and sar.due_on >= today
     extended = waiting.get(extended_at__isnull=False)
     assert extended.extension_reason and extended.extended_by is not None
-    assert extended.due_on == subject_access_due(extended.received_on, extended=True)
+    assert extended.due_on == subject_access_due(
+        extended.received_on, extended=True, trust=demo_trust_id()
+    )
     assert extended.received_on < timezone.localdate(extended.extended_at) <= today
 
     returned = Case.objects.get(status=Status.RETURNED_TO_CHAIR)

@@ -73,6 +73,7 @@ from casework.services import (
 )
 from casework.workdays import Calendar, procedure
 from tests.fuzzing import examples
+from tests.trusts import demo_trust_id
 
 from .strategies import (
     HR_TASKS,
@@ -1036,12 +1037,12 @@ class CaseLifecycles(RuleBasedStateMachine):
 
     # HR arranges the hearing (and may move it).
     def _arrangement_inputs(self, model, case, data, *, appeal: bool) -> dict:
-        calendar = Calendar(school_id=case.school_id)
+        calendar = Calendar.of_case(case)
         today = self.clock.today()
         notice_on = today - datetime.timedelta(
             days=self._choose(data, [0, 0, 0, 1], label="notice given, days ago", forward=0)
         )
-        notice = procedure("HEARING_NOTICE_WORKING_DAYS")
+        notice = procedure("HEARING_NOTICE_WORKING_DAYS", trust=demo_trust_id())
         when = self._choose(
             data,
             ["with notice", "later", "too soon", "a weekend"],
@@ -1103,13 +1104,14 @@ class CaseLifecycles(RuleBasedStateMachine):
         )
 
     def _notice_enough(self, case, inputs) -> bool:
-        calendar = Calendar(school_id=case.school_id)
+        calendar = Calendar.of_case(case)
         return (
             inputs["notice_given_on"] >= self.clock.today()
             and calendar.is_working_day(inputs["day"])
             and inputs["day"]
             >= calendar.add_working_days(
-                inputs["notice_given_on"], procedure("HEARING_NOTICE_WORKING_DAYS")
+                inputs["notice_given_on"],
+                procedure("HEARING_NOTICE_WORKING_DAYS", trust=demo_trust_id()),
             )
         )
 
@@ -1148,8 +1150,8 @@ class CaseLifecycles(RuleBasedStateMachine):
             st.sampled_from([False, False, True]), label="for the subject"
         )
         if inputs["postponed_for_companion"] and model.hearing_day:
-            calendar = Calendar(school_id=case.school_id)
-            window = procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
+            calendar = Calendar.of_case(case)
+            window = procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=demo_trust_id())
             inputs["day"] = data.draw(
                 st.sampled_from(
                     [
@@ -1178,9 +1180,10 @@ class CaseLifecycles(RuleBasedStateMachine):
         if inputs["postponed_for_companion"] and inputs["postponed_for_subject"]:
             return REFUSED  # one reason or the other
         if inputs["postponed_for_companion"]:
-            calendar = Calendar(school_id=case.school_id)
+            calendar = Calendar.of_case(case)
             latest = calendar.add_working_days(
-                model.hearing_day, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
+                model.hearing_day,
+                procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=demo_trust_id()),
             )
             ok = calendar.is_working_day(inputs["day"]) and (
                 self.clock.today() <= inputs["day"] <= latest
@@ -1234,7 +1237,7 @@ class CaseLifecycles(RuleBasedStateMachine):
             return False
         if subject != "attended" and not notes.strip():
             return False
-        allowed = procedure("HEARING_POSTPONEMENTS_ALLOWED")
+        allowed = procedure("HEARING_POSTPONEMENTS_ALLOWED", trust=demo_trust_id())
         return subject != "did_not_attend" or postponements >= allowed
 
     def _attended(self, attendance) -> hearings.WhoAttended:

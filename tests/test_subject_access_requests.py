@@ -19,6 +19,7 @@ from casework.errors import NotAllowed, RuleBroken
 from casework.models import AuditEvent, Status, SubjectAccessRequest
 from casework.services import subject_access
 from casework.services.subject_access import subject_access_due
+from tests.trusts import demo_trust_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
@@ -93,7 +94,7 @@ def test_hr_logs_a_request_and_sees_it_listed_with_its_due_date(sign_in):
         "letter",
     )
     assert sar.logged_by == hr()
-    assert sar.due_on == subject_access_due(received, extended=False)
+    assert sar.due_on == subject_access_due(received, extended=False, trust=demo_trust_id())
     listing = client.get(LIST).content.decode()
     assert "Daniel Shaw" in listing
     assert f"{sar.due_on:%A} {sar.due_on.day} {sar.due_on:%B %Y}" in listing
@@ -265,7 +266,7 @@ def test_the_deadline_is_extended_once_with_a_reason_within_the_first_month(sign
     response = client.post(url, {"reason": "Ten years of records across three schools."})
     assert response.status_code == 302
     sar.refresh_from_db()
-    assert sar.due_on == subject_access_due(received, extended=True)
+    assert sar.due_on == subject_access_due(received, extended=True, trust=demo_trust_id())
     assert sar.extended_by == hr() and sar.extension_reason.startswith("Ten years")
     assert "Extended" in client.get(LIST).content.decode()
     again = client.post(url, {"reason": "Still more."})

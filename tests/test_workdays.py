@@ -15,6 +15,7 @@ from casework.errors import RuleBroken
 from casework.models import Case, ClosureDay, Sanction, School, Status
 from casework.services import hearings, outcomes
 from casework.workdays import Calendar, bank_holiday_name, last_day_of_months
+from tests.trusts import demo_trust_id
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def unsaved_case(school, **fields) -> Case:
 
 
 def test_weekends_are_not_working_days():
-    calendar = Calendar()
+    calendar = Calendar(trust_id=demo_trust_id())
     assert calendar.add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 16)  # Fri -> Mon
     assert calendar.add_working_days(D(2026, 3, 16), 5) == D(2026, 3, 23)  # Mon + 5 -> Mon
     assert calendar.add_working_days(D(2026, 3, 14), 1) == D(2026, 3, 16)  # from a Saturday
@@ -57,7 +58,7 @@ def test_weekends_are_not_working_days():
 
 
 def test_christmas_and_boxing_day_substitutes_are_not_working_days():
-    calendar = Calendar()
+    calendar = Calendar(trust_id=demo_trust_id())
     # 2026: Christmas on a Friday, Boxing Day on a Saturday, its substitute on Monday 28th.
     assert not calendar.is_working_day(D(2026, 12, 25))
     assert not calendar.is_working_day(D(2026, 12, 28))
@@ -72,7 +73,7 @@ def test_christmas_and_boxing_day_substitutes_are_not_working_days():
 
 
 def test_easter_may_and_august_bank_holidays_and_one_off_days():
-    calendar = Calendar()
+    calendar = Calendar(trust_id=demo_trust_id())
     for day in (
         D(2026, 4, 3),  # Good Friday
         D(2026, 4, 6),  # Easter Monday
@@ -87,7 +88,7 @@ def test_easter_may_and_august_bank_holidays_and_one_off_days():
 
 
 def test_holidays_elsewhere_in_the_uk_are_working_days_in_england():
-    calendar = Calendar()
+    calendar = Calendar(trust_id=demo_trust_id())
     scotland = holidays.country_holidays("GB", subdiv="SCT", years=2026)
     northern_ireland = holidays.country_holidays("GB", subdiv="NIR", years=2026)
     assert D(2026, 1, 2) in scotland and calendar.is_working_day(D(2026, 1, 2))
@@ -96,8 +97,13 @@ def test_holidays_elsewhere_in_the_uk_are_working_days_in_england():
 
 
 def test_trust_closure_days_count_for_every_school(schools):
-    ClosureDay.objects.create(date=D(2026, 3, 16), description="Trust-wide training day")
-    for calendar in (Calendar(), *(Calendar(school_id=school.pk) for school in schools)):
+    ClosureDay.objects.create(
+        trust_id=demo_trust_id(), date=D(2026, 3, 16), description="Trust-wide training day"
+    )
+    for calendar in (
+        Calendar(trust_id=demo_trust_id()),
+        *(Calendar(trust_id=demo_trust_id(), school_id=school.pk) for school in schools),
+    ):
         assert not calendar.is_working_day(D(2026, 3, 16))
         assert calendar.add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 17)
 
@@ -105,22 +111,29 @@ def test_trust_closure_days_count_for_every_school(schools):
 def test_a_schools_closure_days_count_only_for_that_school(schools):
     bernadettes, thomas_more = schools
     ClosureDay.objects.create(
-        date=D(2026, 3, 16), school=bernadettes, description="INSET day at St Bernadette's"
+        trust_id=demo_trust_id(),
+        date=D(2026, 3, 16),
+        school=bernadettes,
+        description="INSET day at St Bernadette's",
     )
-    assert Calendar(school_id=bernadettes.pk).add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 17)
-    assert Calendar(school_id=thomas_more.pk).add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 16)
-    assert Calendar().add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 16)
+    assert Calendar(trust_id=demo_trust_id(), school_id=bernadettes.pk).add_working_days(
+        D(2026, 3, 13), 1
+    ) == D(2026, 3, 17)
+    assert Calendar(trust_id=demo_trust_id(), school_id=thomas_more.pk).add_working_days(
+        D(2026, 3, 13), 1
+    ) == D(2026, 3, 16)
+    assert Calendar(trust_id=demo_trust_id()).add_working_days(D(2026, 3, 13), 1) == D(2026, 3, 16)
 
 
 def test_working_days_between_counts_the_end_but_not_the_start():
-    calendar = Calendar()
+    calendar = Calendar(trust_id=demo_trust_id())
     assert calendar.working_days_between(D(2026, 12, 24), D(2026, 12, 31)) == 3
     assert calendar.working_days_between(D(2026, 3, 16), D(2026, 3, 16)) == 0
 
 
 def test_working_days_only_count_forwards():
     with pytest.raises(ValueError, match="forwards"):
-        Calendar().add_working_days(D(2026, 3, 16), -1)
+        Calendar(trust_id=demo_trust_id()).add_working_days(D(2026, 3, 16), -1)
 
 
 # --- Triage ---------------------------------------------------------------------------------
@@ -150,7 +163,7 @@ def test_triage_counts_from_the_day_in_england_not_in_utc(schools):
 def test_a_new_concern_gets_its_triage_date_from_the_settings(settings):
     procedure_setting(settings, TRIAGE_WORKING_DAYS=7)
     case = case_at(Status.RECEIVED)
-    calendar = Calendar(school_id=case.school_id)
+    calendar = Calendar.of_case(case)
     assert case.action_due_on == calendar.add_working_days(timezone.localdate(), 7)
 
 
@@ -167,7 +180,9 @@ def test_the_lado_referral_is_due_one_working_day_after_it_reached_the_dsl(schoo
     )
     assert deadlines.lado_referral_due(case) == D(2026, 12, 29)
     assert deadlines.action_due_on(case) == D(2026, 12, 29)
-    ClosureDay.objects.create(date=D(2026, 12, 29), school=bernadettes, description="Closed")
+    ClosureDay.objects.create(
+        trust_id=demo_trust_id(), date=D(2026, 12, 29), school=bernadettes, description="Closed"
+    )
     assert deadlines.lado_referral_due(case) == D(2026, 12, 30)
     procedure_setting(settings, LADO_REFERRAL_WORKING_DAYS=2)
     assert deadlines.lado_referral_due(case) == D(2026, 12, 31)
@@ -191,7 +206,7 @@ def _hearing_on(case, day: D) -> hearings.Arrangement:
 def test_a_hearing_needs_five_working_days_notice_and_a_closure_day_moves_it(settings):
     case = case_at(Status.HEARING_TO_ARRANGE)
     today = timezone.localdate()
-    calendar = Calendar(school_id=case.school_id)
+    calendar = Calendar.of_case(case)
     earliest = calendar.add_working_days(today, 5)
     hearings.check_notice(case, _hearing_on(case, earliest))  # accepted
     with pytest.raises(RuleBroken, match="needs 5 working days' notice"):
@@ -199,18 +214,21 @@ def test_a_hearing_needs_five_working_days_notice_and_a_closure_day_moves_it(set
 
     # A closure day inside the notice period pushes the earliest date on by one.
     ClosureDay.objects.create(
-        date=calendar.add_working_days(today, 2), school=case.school, description="INSET day"
+        trust_id=demo_trust_id(),
+        date=calendar.add_working_days(today, 2),
+        school=case.school,
+        description="INSET day",
     )
     with pytest.raises(RuleBroken, match=f"the earliest date is {_long(_next_wd(case, earliest))}"):
         hearings.check_notice(case, _hearing_on(case, earliest))
 
     procedure_setting(settings, HEARING_NOTICE_WORKING_DAYS=3)
-    sooner = Calendar(school_id=case.school_id).add_working_days(today, 3)
+    sooner = Calendar.of_case(case).add_working_days(today, 3)
     hearings.check_notice(case, _hearing_on(case, sooner))
 
 
 def _next_wd(case, day: D) -> D:
-    return Calendar(school_id=case.school_id).add_working_days(day, 1)
+    return Calendar.of_case(case).add_working_days(day, 1)
 
 
 def _long(day: D) -> str:
@@ -220,7 +238,7 @@ def _long(day: D) -> str:
 def test_a_hearing_cannot_be_on_a_bank_holiday_or_a_closure_day():
     case = case_at(Status.HEARING_TO_ARRANGE)
     today = timezone.localdate()
-    after_notice = Calendar(school_id=case.school_id).add_working_days(today, 5)
+    after_notice = Calendar.of_case(case).add_working_days(today, 5)
     bank_holiday = min(
         day
         for year in (today.year, today.year + 1)
@@ -229,8 +247,10 @@ def test_a_hearing_cannot_be_on_a_bank_holiday_or_a_closure_day():
     )
     with pytest.raises(RuleBroken, match="is not a working day"):
         hearings.check_notice(case, _hearing_on(case, bank_holiday))
-    closure = Calendar(school_id=case.school_id).add_working_days(after_notice, 2)
-    ClosureDay.objects.create(date=closure, school=case.school, description="INSET day")
+    closure = Calendar.of_case(case).add_working_days(after_notice, 2)
+    ClosureDay.objects.create(
+        trust_id=demo_trust_id(), date=closure, school=case.school, description="INSET day"
+    )
     with pytest.raises(RuleBroken, match="is not a working day"):
         hearings.check_notice(case, _hearing_on(case, closure))
 
@@ -243,7 +263,9 @@ def test_the_appeal_deadline_is_ten_working_days_after_the_outcome(schools, sett
     case = unsaved_case(bernadettes)
     # Friday 18 December 2026: Christmas, Boxing Day (observed) and New Year's Day fall inside.
     assert outcomes.appeal_deadline(case, D(2026, 12, 18)) == D(2027, 1, 6)
-    ClosureDay.objects.create(date=D(2027, 1, 4), school=bernadettes, description="INSET day")
+    ClosureDay.objects.create(
+        trust_id=demo_trust_id(), date=D(2027, 1, 4), school=bernadettes, description="INSET day"
+    )
     assert outcomes.appeal_deadline(case, D(2026, 12, 18)) == D(2027, 1, 7)
     assert outcomes.appeal_deadline(unsaved_case(thomas_more), D(2026, 12, 18)) == D(2027, 1, 6)
     procedure_setting(settings, APPEAL_WORKING_DAYS=5)
@@ -253,25 +275,27 @@ def test_the_appeal_deadline_is_ten_working_days_after_the_outcome(schools, sett
 def test_an_issued_outcome_opens_the_appeal_window_from_the_settings(settings):
     procedure_setting(settings, APPEAL_WORKING_DAYS=3)
     case = case_at(Status.OUTCOME_ISSUED)
-    assert case.appeal_deadline == Calendar(school_id=case.school_id).add_working_days(
-        timezone.localdate(), 3
-    )
+    assert case.appeal_deadline == Calendar.of_case(case).add_working_days(timezone.localdate(), 3)
 
 
 def test_a_warning_is_live_from_the_day_of_issue():
     first = Sanction.FIRST_WRITTEN_WARNING
     final = Sanction.FINAL_WRITTEN_WARNING
-    assert outcomes.warning_expiry(first, D(2026, 1, 15)) == D(2026, 7, 14)
-    assert outcomes.warning_expiry(final, D(2026, 1, 15)) == D(2027, 1, 14)
-    assert outcomes.warning_expiry(first, D(2026, 3, 1)) == D(2026, 8, 31)
+    assert outcomes.warning_expiry(first, D(2026, 1, 15), trust=demo_trust_id()) == D(2026, 7, 14)
+    assert outcomes.warning_expiry(final, D(2026, 1, 15), trust=demo_trust_id()) == D(2027, 1, 14)
+    assert outcomes.warning_expiry(first, D(2026, 3, 1), trust=demo_trust_id()) == D(2026, 8, 31)
     for other in (Sanction.NO_ACTION, Sanction.MANAGEMENT_ADVICE, Sanction.SUMMARY_DISMISSAL):
-        assert outcomes.warning_expiry(other, D(2026, 1, 15)) is None
+        assert outcomes.warning_expiry(other, D(2026, 1, 15), trust=demo_trust_id()) is None
 
 
 def test_live_periods_come_from_the_settings(settings):
     procedure_setting(settings, FIRST_WARNING_LIVE_MONTHS=3, FINAL_WARNING_LIVE_MONTHS=24)
-    assert outcomes.warning_expiry(Sanction.FIRST_WRITTEN_WARNING, D(2026, 1, 15)) == D(2026, 4, 14)
-    assert outcomes.warning_expiry(Sanction.FINAL_WRITTEN_WARNING, D(2026, 1, 15)) == D(2028, 1, 14)
+    assert outcomes.warning_expiry(
+        Sanction.FIRST_WRITTEN_WARNING, D(2026, 1, 15), trust=demo_trust_id()
+    ) == D(2026, 4, 14)
+    assert outcomes.warning_expiry(
+        Sanction.FINAL_WRITTEN_WARNING, D(2026, 1, 15), trust=demo_trust_id()
+    ) == D(2028, 1, 14)
 
 
 # --- Other targets ----------------------------------------------------------------------------
@@ -334,7 +358,7 @@ def test_a_live_period_counts_its_first_day_and_ends_at_the_corresponding_date(
     procedure_setting(settings, FIRST_WARNING_LIVE_MONTHS=months, FINAL_WARNING_LIVE_MONTHS=months)
     assert last_day_of_months(issued, months) == last_live_day
     for warning in (Sanction.FIRST_WRITTEN_WARNING, Sanction.FINAL_WRITTEN_WARNING):
-        assert outcomes.warning_expiry(warning, issued) == last_live_day
+        assert outcomes.warning_expiry(warning, issued, trust=demo_trust_id()) == last_live_day
 
 
 def test_a_live_period_is_never_shorter_for_starting_at_a_month_end():
@@ -364,7 +388,7 @@ def test_the_month_of_a_subject_access_request_is_the_corresponding_date(receive
     last day if it has none), moved to the next working day if that is not one."""
     from casework.services.subject_access import subject_access_due
 
-    assert subject_access_due(received, extended=False) == due
+    assert subject_access_due(received, extended=False, trust=demo_trust_id()) == due
 
 
 def test_a_warning_issued_at_a_month_end_expires_by_the_rule_over_http(sign_in, time_machine):

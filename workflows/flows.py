@@ -214,7 +214,7 @@ class CaseFlow(flow.Flow):
         if manager is not None and manager.pk not in too_close and manager.can_sign_in:
             return manager.user
         if permissions.is_hr_person(case.subject):
-            colleague = permissions.first_hr_user(excluding=too_close)
+            colleague = permissions.first_hr_user(trust_id=case.trust_id, excluding=too_close)
             if colleague is None:
                 # Never the shared queue, where the subject would see it.
                 raise RuleBroken(

@@ -234,12 +234,16 @@ class ArrangeAppealView(TaskView):
 
 class SafeguardingReviewView(TaskView):
     form_class = forms.SafeguardingReviewForm
-    intro = procedure_text(
-        "Does the concern meet the harm threshold (KCSIE Part 4)? If so, refer it to the LADO "
-        "within {LADO_REFERRAL_WORKING_DAYS} working day{LADO_REFERRAL_WORKING_DAYS:s} and do "
-        "not interview the subject, the child or witnesses first."
-    )
     submit_label = "Record the decision"
+
+    @property
+    def intro(self) -> str:
+        return procedure_text(
+            "Does the concern meet the harm threshold (KCSIE Part 4)? If so, refer it to the "
+            "LADO within {LADO_REFERRAL_WORKING_DAYS} working day{LADO_REFERRAL_WORKING_DAYS:s} "
+            "and do not interview the subject, the child or witnesses first.",
+            trust=self.case.trust_id,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -64,8 +64,11 @@ class Table:
         return sum(row[1] for row in self.rows if isinstance(row[1], int))
 
 
-def cases_in_scope(*, schools: set[int] | None) -> QuerySet[Case]:
-    cases = Case.objects.all()
+def cases_in_scope(*, trust: int | None, schools: set[int] | None) -> QuerySet[Case]:
+    """The trust's cases, or only its ``schools``' (None: the whole trust; no trust: none)."""
+    if trust is None:
+        return Case.objects.none()
+    cases = Case.objects.filter(trust_id=trust)
     return cases if schools is None else cases.filter(school_id__in=schools)
 
 
@@ -169,8 +172,8 @@ def by_month(scope: QuerySet[Case], period: Period) -> Table:
 class _WorkingDayIndex:
     """Working days between two dates by lookup: the trust's working days in a range, once."""
 
-    def __init__(self, first: datetime.date, last: datetime.date):
-        calendar = Calendar()
+    def __init__(self, first: datetime.date, last: datetime.date, *, trust: int):
+        calendar = Calendar(trust_id=trust)
         self.days = []
         day = first
         while day <= last:
@@ -203,7 +206,7 @@ def _weighted_median(values: list[tuple[int, int]]) -> float | None:
     return (nth(total // 2 - 1) + nth(total // 2)) / 2
 
 
-def stage_medians(scope: QuerySet[Case], period: Period) -> Table:
+def stage_medians(scope: QuerySet[Case], period: Period, *, trust: int) -> Table:
     """Median working days spent in each stage, by the stages left during the period,
     against the stage's target.
 
@@ -239,7 +242,7 @@ def stage_medians(scope: QuerySet[Case], period: Period) -> Table:
     groups = [row for row in stays if row[0] and row[1] and row[2]]
     by_stage: dict[str, list[tuple[int, int]]] = {}
     if groups:
-        index = _WorkingDayIndex(min(g[1] for g in groups), max(g[2] for g in groups))
+        index = _WorkingDayIndex(min(g[1] for g in groups), max(g[2] for g in groups), trust=trust)
         for stage, entered, left, n in groups:
             by_stage.setdefault(stage, []).append((index.between(entered, left), n))
     rows = []
@@ -252,7 +255,7 @@ def stage_medians(scope: QuerySet[Case], period: Period) -> Table:
             (
                 status.label,
                 median,
-                procedure(target) if target else None,
+                procedure(target, trust=trust) if target else None,
                 sum(n for _v, n in by_stage[status]),
             )
         )
@@ -264,14 +267,14 @@ def stage_medians(scope: QuerySet[Case], period: Period) -> Table:
     )
 
 
-def dashboard(*, schools: set[int] | None, period: Period) -> list[Table]:
-    scope = cases_in_scope(schools=schools)
+def dashboard(*, trust: int | None, schools: set[int] | None, period: Period) -> list[Table]:
+    scope = cases_in_scope(trust=trust, schools=schools)
     raised = raised_in(scope, period)
     return [
         by_stage(raised),
         by_school(raised),
         by_clause(raised),
         by_outcome(raised),
-        stage_medians(scope, period),
+        *([stage_medians(scope, period, trust=trust)] if trust is not None else []),
         by_month(scope, period),
     ]

@@ -103,7 +103,9 @@ def by_stage(user: User, **filters) -> list[Figure]:
 def overview(user: User, **filters) -> list[Figure]:
     """HR's figures (a headteacher's, for their school): what is late, soon, waiting."""
     today = timezone.localdate()
-    hearings_until = Calendar().add_working_days(today, HEARINGS_AHEAD_WORKING_DAYS)
+    hearings_until = Calendar(trust_id=permissions.trust_of(user)).add_working_days(
+        today, HEARINGS_AHEAD_WORKING_DAYS
+    )
     return [
         figure(user, "Overdue", overdue=True, urgent=True, **filters),
         figure(user, "Due this week", due_from=today, due_by=_week_end(today), **filters),

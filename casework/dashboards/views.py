@@ -29,6 +29,13 @@ class DashboardAccess(View):
     def scope(self) -> set[int] | None:
         return permissions.dashboard_schools(self.request.user)
 
+    def trust(self) -> int | None:
+        return permissions.trust_of(self.request.user)
+
+    def cases(self):
+        """The cases the reader's figures count: their trust's, or their schools'."""
+        return figures.cases_in_scope(trust=self.trust(), schools=self.scope())
+
     def period_form(self) -> PeriodForm:
         return PeriodForm(self.request.GET or None)
 
@@ -41,7 +48,7 @@ class DashboardView(DashboardAccess, TemplateView):
         form = self.period_form()
         period = form.period()
         schools = self.scope()
-        tables = figures.dashboard(schools=schools, period=period)
+        tables = figures.dashboard(trust=self.trust(), schools=schools, period=period)
         query = self.request.GET.copy()
         context.update(
             form=form,
@@ -58,7 +65,10 @@ class DashboardView(DashboardAccess, TemplateView):
 class DashboardTableCsvView(DashboardAccess):
     def get(self, request, table: str):
         period = self.period_form().period()
-        tables = {t.slug: t for t in figures.dashboard(schools=self.scope(), period=period)}
+        tables = {
+            t.slug: t
+            for t in figures.dashboard(trust=self.trust(), schools=self.scope(), period=period)
+        }
         if table not in tables:
             raise Http404("No such table.")
         chosen = tables[table]
@@ -82,7 +92,7 @@ class ClauseAnalyticsView(DashboardAccess, TemplateView):
         context = super().get_context_data(**kwargs)
         form = self.period_form()
         period = form.period()
-        scope = figures.raised_in(figures.cases_in_scope(schools=self.scope()), period)
+        scope = figures.raised_in(self.cases(), period)
         context.update(
             form=form,
             period=period,
@@ -107,7 +117,7 @@ class PolicyReviewPackView(DashboardAccess):
     def get(self, request):
         period = self.period_form().period()
         policy = home.reader_policy(request.user)
-        scope = figures.raised_in(figures.cases_in_scope(schools=None), period)
+        scope = figures.raised_in(figures.cases_in_scope(trust=self.trust(), schools=None), period)
         analytics = clauses.clause_analytics(cases=scope, policy=policy)
         pdf = review_pack.review_pack_pdf(
             analytics=analytics,

@@ -133,7 +133,10 @@ def _check(concern: Concern, *, reporter: StaffMember, policy: Policy) -> None:
     if concern.subject.trust_id != reporter.trust_id:
         raise RuleBroken("Choose someone in the trust's workforce.")
     if permissions.is_hr_person(concern.subject) and (
-        permissions.first_hr_user(excluding={concern.subject.pk, reporter.pk}) is None
+        permissions.first_hr_user(
+            trust_id=concern.subject.trust_id, excluding={concern.subject.pk, reporter.pk}
+        )
+        is None
     ):
         # A concern about HR goes to a colleague in HR, never to the shared queue.
         raise RuleBroken(
@@ -242,6 +245,7 @@ def report_concern(
         case = Case.objects.create(
             reference=next_reference(year=timezone.localdate(raised_at).year),
             policy=policy,
+            trust_id=concern.subject.trust_id,
             school=school,
             school_source=school_source,
             subject=concern.subject,

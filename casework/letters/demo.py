@@ -101,7 +101,7 @@ def lift(suspension: Suspension) -> Suspension:
 
 def meeting_inputs(case: Case, *, hour: int = 10) -> dict:
     """The next working day, at ``hour``, at the subject's school."""
-    day = Calendar(school_id=case.school_id).add_working_days(clock.today(), 1)
+    day = Calendar.of_case(case).add_working_days(clock.today(), 1)
     return {
         "meets_at": timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))),
         "location": f"Meeting room 1, {case.school.name}",

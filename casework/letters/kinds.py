@@ -143,7 +143,7 @@ def outcome_dates(case: Case, today: datetime.date) -> dict:
     return {
         "issued_on": today,
         "effective_on": today,
-        "expires_on": warning_expiry(case.sanction, today),
+        "expires_on": warning_expiry(case.sanction, today, trust=case.trust_id),
         "appeal_by": appeal_deadline(case, today),
     }
 
@@ -259,7 +259,7 @@ class InvestigationMeeting(Kind):
         if meets_at <= clock.now():
             raise RuleBroken("The meeting must be in the future.")
         day = timezone.localtime(meets_at).date()
-        if not Calendar(school_id=case.school_id).is_working_day(day):
+        if not Calendar.of_case(case).is_working_day(day):
             raise RuleBroken(f"{day:%A %d %B %Y} is not a working day. Choose another date.")
         return {
             "meets_at": timezone.localtime(meets_at).isoformat(),
@@ -331,7 +331,7 @@ class SuspensionLetter(_SuspensionKind):
         suspension = case.suspensions.select_related("welfare_contact").get(pk=inputs["suspension"])
         return {
             "suspension": suspension,
-            "review_working_days": procedure("SUSPENSION_REVIEW_WORKING_DAYS"),
+            "review_working_days": procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=case.trust_id),
         }
 
 
@@ -362,7 +362,7 @@ class SuspensionReviewLetter(_SuspensionKind):
         return {
             "review": review,
             "suspension": review.suspension,
-            "review_working_days": procedure("SUSPENSION_REVIEW_WORKING_DAYS"),
+            "review_working_days": procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=case.trust_id),
         }
 
 
@@ -419,12 +419,15 @@ class _InvitationKind(Kind):
         # The notice runs from the first invitation to this hearing: a corrected copy does
         # not shorten it, but a first invitation sent late would.
         notice_from = already_invited.dated if already_invited else today
-        calendar = Calendar(school_id=case.school_id)
-        earliest = calendar.add_working_days(notice_from, procedure("HEARING_NOTICE_WORKING_DAYS"))
+        calendar = Calendar.of_case(case)
+        earliest = calendar.add_working_days(
+            notice_from, procedure("HEARING_NOTICE_WORKING_DAYS", trust=case.trust_id)
+        )
         if day < earliest and not hearing.postponed_for_companion:
             raise RuleBroken(
                 f"Sent today, this invitation would give less than "
-                f"{procedure('HEARING_NOTICE_WORKING_DAYS')} working days' notice of the "
+                f"{procedure('HEARING_NOTICE_WORKING_DAYS', trust=case.trust_id)} working "
+                "days' notice of the "
                 f"hearing on {day:%A %d %B %Y}: move the hearing to {earliest:%A %d %B %Y} or "
                 "later first."
             )
@@ -433,15 +436,19 @@ class _InvitationKind(Kind):
     def context(self, case, inputs, today):
         hearing = case.hearings.select_related("chair").get(pk=inputs["hearing"])
         day = timezone.localtime(hearing.starts_at).date()
-        calendar = Calendar(school_id=case.school_id)
+        calendar = Calendar.of_case(case)
         return {
             "hearing": hearing,
             "chair": hearing.chair,
-            "postponements_allowed": procedure("HEARING_POSTPONEMENTS_ALLOWED"),
-            "notice_working_days": procedure("HEARING_NOTICE_WORKING_DAYS"),
-            "postponement_working_days": procedure("COMPANION_POSTPONEMENT_WORKING_DAYS"),
+            "postponements_allowed": procedure(
+                "HEARING_POSTPONEMENTS_ALLOWED", trust=case.trust_id
+            ),
+            "notice_working_days": procedure("HEARING_NOTICE_WORKING_DAYS", trust=case.trust_id),
+            "postponement_working_days": procedure(
+                "COMPANION_POSTPONEMENT_WORKING_DAYS", trust=case.trust_id
+            ),
             "postpone_by": calendar.add_working_days(
-                day, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
+                day, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=case.trust_id)
             ),
         }
 
@@ -544,8 +551,12 @@ class Outcome(Kind):
         allegations = allegations_of(case)
         sanction = case.sanction
         live_months = {
-            Sanction.FIRST_WRITTEN_WARNING: procedure("FIRST_WARNING_LIVE_MONTHS"),
-            Sanction.FINAL_WRITTEN_WARNING: procedure("FINAL_WARNING_LIVE_MONTHS"),
+            Sanction.FIRST_WRITTEN_WARNING: procedure(
+                "FIRST_WARNING_LIVE_MONTHS", trust=case.trust_id
+            ),
+            Sanction.FINAL_WRITTEN_WARNING: procedure(
+                "FINAL_WARNING_LIVE_MONTHS", trust=case.trust_id
+            ),
         }.get(sanction)
         return {
             **outcome_dates(case, today),
@@ -559,7 +570,7 @@ class Outcome(Kind):
             "keep_on_file": concerns_child_safety(allegations),
             "upheld": upheld(allegations),
             "sign_off": approved_sign_off(case),
-            "appeal_working_days": procedure("APPEAL_WORKING_DAYS"),
+            "appeal_working_days": procedure("APPEAL_WORKING_DAYS", trust=case.trust_id),
         }
 
 

@@ -68,6 +68,7 @@ from .signin import RecognisedBrowser
 from .subject_access import RequestChannel, SubjectAccessRequest
 from .suggestions import ClauseExample
 from .suspension import Suspension, SuspensionReview
+from .trust_settings import TrustSettings
 
 __all__ = [
     "AFTER_EXTERNAL_DECISION",
@@ -145,6 +146,7 @@ __all__ = [
     "SuspensionReview",
     "TriageDecision",
     "Trust",
+    "TrustSettings",
     "User",
     "WitnessStatement",
     "involved_case_ids",

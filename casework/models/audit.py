@@ -53,6 +53,17 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
     )
+    # Whose trail it is: the case's trust, or the acting person's. Empty for events written
+    # before one installation served several trusts (they belong to the first trust), and
+    # for events of no trust (a superuser's, a sign-in attempt by an unknown address).
+    trust = models.ForeignKey(
+        "casework.Trust",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=300)
@@ -70,6 +81,7 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["case", "id"]),
+            models.Index(fields=["trust", "id"], name="audit_event_by_trust"),
             # The audit log's search by case reference, for refusals that name it in details.
             models.Index(KT("details__reference"), name="audit_event_reference"),
         ]
@@ -92,23 +104,26 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         """The HMAC-SHA256, under the audit key, of this event's content and place in its
         chain (the previous event's hash included)."""
-        return link_hash(
-            {
-                "chain": self.chain,
-                "sequence": self.sequence,
-                "previous_hash": self.previous_hash,
-                "occurred_at": self.occurred_at.isoformat(),
-                "actor": self.actor_id,
-                "actor_label": self.actor_label,
-                "action": self.action,
-                "case": self.case_id,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "summary": self.summary,
-                "details": self.details,
-                "client_address": self.client_address,
-            }
-        )
+        content = {
+            "chain": self.chain,
+            "sequence": self.sequence,
+            "previous_hash": self.previous_hash,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "case": self.case_id,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "summary": self.summary,
+            "details": self.details,
+            "client_address": self.client_address,
+        }
+        # The trust is keyed too where an event has one; events from before trusts were
+        # told apart keep the content they were keyed with.
+        if self.trust_id is not None:
+            content["trust"] = self.trust_id
+        return link_hash(content)
 
 
 GENERAL_CHAIN = "general"

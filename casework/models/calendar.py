@@ -2,11 +2,12 @@
 
 from django.db import models
 
-from .people import School
+from .people import School, Trust
 
 
 class ClosureDay(models.Model):
     date = models.DateField()
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="closure_days")
     school = models.ForeignKey(
         School,
         on_delete=models.CASCADE,
@@ -25,7 +26,7 @@ class ClosureDay(models.Model):
                 name="one_closure_per_day_and_school",
             ),
             models.UniqueConstraint(
-                fields=["date"],
+                fields=["trust", "date"],
                 condition=models.Q(school__isnull=True),
                 name="one_trust_closure_per_day",
             ),

@@ -12,7 +12,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from casework import clock
 
-from .people import School, StaffMember, User
+from .people import School, StaffMember, Trust, User
 from .policy import Clause, Policy
 
 # Who may fire a transition is a rule of casework.permissions, a layer above the models: each
@@ -247,6 +247,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     policy = models.ForeignKey(
         Policy, on_delete=models.PROTECT, related_name="cases", help_text="The version cited."
     )
+    # The trust whose case it is: the subject's. Every list and rule scopes by it, since the
+    # school is empty for a case of the trust central team.
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="cases")
     school = models.ForeignKey(
         School,
         on_delete=models.PROTECT,
@@ -353,6 +356,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["reporter", "-raised_at"], name="case_reports_by_reporter"),
             # The register, newest first: whole, by stage, by school, by subject.
             models.Index(fields=["-raised_at", "-id"], name="case_register"),
+            models.Index(fields=["trust", "-raised_at", "-id"], name="case_register_by_trust"),
+            models.Index(
+                fields=["trust", "status", "-raised_at", "-id"],
+                name="case_register_trust_status",
+            ),
             models.Index(fields=["status", "-raised_at", "-id"], name="case_register_by_status"),
             models.Index(fields=["school", "-raised_at", "-id"], name="case_register_by_school"),
             models.Index(fields=["subject", "-raised_at"], name="case_register_by_subject"),

@@ -162,10 +162,17 @@ class Role(models.TextChoices):
     TRUST_EXECUTIVE = "executive", "Trust executive"
     DATA_PROTECTION_OFFICER = "dpo", "Data Protection Officer"
     CHAIR_OF_GOVERNORS = "governors_chair", "Chair of governors"
+    # Keeps the trust's letterhead and procedure settings; sees no case.
+    TRUST_ADMINISTRATOR = "administrator", "Trust administrator"
 
 
 SCHOOL_ROLES = (Role.HEADTEACHER, Role.SAFEGUARDING_LEAD, Role.CHAIR_OF_GOVERNORS)
-TRUST_WIDE_ROLES = (Role.HR_CASE_MANAGER, Role.TRUST_EXECUTIVE, Role.DATA_PROTECTION_OFFICER)
+TRUST_WIDE_ROLES = (
+    Role.HR_CASE_MANAGER,
+    Role.TRUST_EXECUTIVE,
+    Role.DATA_PROTECTION_OFFICER,
+    Role.TRUST_ADMINISTRATOR,
+)
 
 # Where a case sits when the person it is about works for no school of the trust.
 CENTRAL_TEAM = "Trust central team"

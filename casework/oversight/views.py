@@ -118,7 +118,7 @@ class RegisterExportView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        form = RegisterFilterForm(request.GET or None)
+        form = RegisterFilterForm(request.GET or None, trust=permissions.trust_of(request.user))
         filters = form.filters()
         # In the order the register showed them, with the case manager it showed.
         cases = (

@@ -111,9 +111,9 @@ def figure_of(policy: Policy, name: str) -> int:
     """The number ``name`` as this version of the policy states it; the procedure setting
     of that name where the version states none."""
     value = (policy.figures or {}).get(name)
-    return int(value) if value is not None else procedure(name)
+    return int(value) if value is not None else procedure(name, trust=policy.trust_id)
 
 
-def figure_of_trust(current: Policy | None, name: str) -> int:
-    """The number the trust uses today: its current version's, or the setting."""
-    return figure_of(current, name) if current is not None else procedure(name)
+def figure_of_trust(current: Policy | None, name: str, *, trust: int) -> int:
+    """The number the trust uses today: its current version's, or its setting."""
+    return figure_of(current, name) if current is not None else procedure(name, trust=trust)

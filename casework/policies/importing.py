@@ -111,7 +111,7 @@ class FigureCheck:
 def figure_checks(*, trust: Trust, proposal: Proposal) -> list[FigureCheck]:
     current = Policy.objects.filter(trust=trust, is_current=True).first()
     return [
-        FigureCheck(found, figure_of_trust(current, found.name))
+        FigureCheck(found, figure_of_trust(current, found.name, trust=trust.pk))
         for found in figures_in(proposal.adopted())
     ]
 

@@ -84,7 +84,7 @@ def figures_of(policy: Policy) -> list[StatedFigure]:
             value=figure_of(policy, figure.name),
             stated=figure.name in (policy.figures or {}),
             code=where.get(figure.name, ""),
-            setting=procedure(figure.name),
+            setting=procedure(figure.name, trust=policy.trust_id),
         )
         for figure in FIGURES
     ]

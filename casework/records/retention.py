@@ -23,7 +23,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
@@ -47,6 +46,7 @@ from casework.models import (
 )
 from casework.models.letters import erasure_under_retention
 from casework.services.cases import locked_case, note
+from casework.trusts import configuration
 
 from .storage import stored_names
 
@@ -60,8 +60,9 @@ REMOVED_OUTCOMES = (LadoOutcome.FALSE, LadoOutcome.MALICIOUS)
 REMOVED_TEXT = "[Removed: the allegation was found to be false or malicious.]"
 
 
-def period(name: str) -> int:
-    return settings.CASEWORK_RETENTION[name]
+def period(name: str, *, trust: int) -> int:
+    """A retention period of the trust's (``settings.CASEWORK_RETENTION`` by default)."""
+    return configuration.retention_settings(trust)[name]
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,16 @@ def _not_upheld(case: Case) -> bool:
 def _retirement_day(person: StaffMember) -> datetime.date | None:
     if person.date_of_birth is None:
         return None
-    return person.date_of_birth + relativedelta(years=period("SAFEGUARDING_RETIREMENT_AGE"))
+    age = period("SAFEGUARDING_RETIREMENT_AGE", trust=person.trust_id)
+    return person.date_of_birth + relativedelta(years=age)
 
 
 def _erasure(case: Case) -> Step:
     """When a closed case is due to be erased, and under which rule."""
     closed_on = _closed_on(case)
     if case.safeguarding:
-        ten_years = closed_on + relativedelta(years=period("SAFEGUARDING_MINIMUM_YEARS"))
+        minimum = period("SAFEGUARDING_MINIMUM_YEARS", trust=case.trust_id)
+        ten_years = closed_on + relativedelta(years=minimum)
         retirement = _retirement_day(case.subject)
         if retirement is None:
             return Step(
@@ -127,7 +130,7 @@ def _erasure(case: Case) -> Step:
             case,
             ERASE,
             "Safeguarding record: kept until normal retirement age or "
-            f"{period('SAFEGUARDING_MINIMUM_YEARS')} years, whichever is later",
+            f"{minimum} years, whichever is later",
             due,
         )
     if case.sanction in WARNINGS and (case.warning_expires_on):
@@ -135,7 +138,8 @@ def _erasure(case: Case) -> Step:
         months = period(
             "FIRST_WARNING_KEPT_MONTHS_AFTER_EXPIRY"
             if first
-            else "FINAL_WARNING_KEPT_MONTHS_AFTER_EXPIRY"
+            else "FINAL_WARNING_KEPT_MONTHS_AFTER_EXPIRY",
+            trust=case.trust_id,
         )
         spent_on = case.warning_expires_on + datetime.timedelta(days=1)
         return Step(
@@ -146,14 +150,14 @@ def _erasure(case: Case) -> Step:
             spent_on + relativedelta(months=months),
         )
     if _not_upheld(case):
-        days = period("NOT_UPHELD_KEPT_DAYS_AFTER_CLOSURE")
+        days = period("NOT_UPHELD_KEPT_DAYS_AFTER_CLOSURE", trust=case.trust_id)
         return Step(
             case,
             ERASE,
             "Not upheld: destroyed at closure",
             closed_on + datetime.timedelta(days=days),
         )
-    years = period("OTHER_CASES_KEPT_YEARS")
+    years = period("OTHER_CASES_KEPT_YEARS", trust=case.trust_id)
     return Step(
         case,
         ERASE,

@@ -114,7 +114,7 @@ class SubjectAccessDetailView(OneRequest, TemplateView):
             sar=sar,
             deadline=selectors.subject_access_deadline(sar, today=timezone.localdate()),
             too_close=too_close,
-            extension_form=forms.SubjectAccessExtensionForm(),
+            extension_form=forms.SubjectAccessExtensionForm(trust=sar.person.trust_id),
             answered_form=forms.SubjectAccessAnsweredForm(),
         )
         return context
@@ -124,6 +124,9 @@ class ExtendSubjectAccessView(OneRequest, ServiceFormView):
     form_class = forms.SubjectAccessExtensionForm
     title = "Extend the deadline"
     submit_label = "Extend the deadline"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "trust": self.sar.person.trust_id}
 
     def perform(self, form):
         self.sar = subject_access.extend_subject_access_deadline(

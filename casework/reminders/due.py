@@ -28,6 +28,7 @@ from casework.models import (
     Suspension,
     User,
 )
+from casework.trusts import configuration
 from casework.workdays import Calendar
 
 
@@ -50,20 +51,23 @@ class Due:
         )
 
 
-def escalation_working_days() -> int:
-    return settings.CASEWORK_REMINDER_ESCALATION_WORKING_DAYS
+def escalation_working_days(trust_id: int | None) -> int:
+    if trust_id is None:
+        return settings.CASEWORK_REMINDER_ESCALATION_WORKING_DAYS
+    return configuration.reminder_escalation_working_days(trust_id)
 
 
 class _Calendars:
-    """One calendar per school for the run: each reads its closure days once."""
+    """One calendar per trust and school for the run: each reads its closure days once."""
 
     def __init__(self):
-        self._calendars: dict[int | None, Calendar] = {}
+        self._calendars: dict[tuple[int | None, int | None], Calendar] = {}
 
-    def __call__(self, school_id: int | None) -> Calendar:
-        if school_id not in self._calendars:
-            self._calendars[school_id] = Calendar(school_id=school_id)
-        return self._calendars[school_id]
+    def __call__(self, trust_id: int | None, school_id: int | None = None) -> Calendar:
+        key = (trust_id, school_id)
+        if key not in self._calendars:
+            self._calendars[key] = Calendar(trust_id=trust_id, school_id=school_id)
+        return self._calendars[key]
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -76,7 +80,7 @@ def date_thresholds(
     """The threshold a deadline has reached today, and whether HR's lead is to be told."""
     if due_on < today:
         late = calendar.working_days_between(due_on, today)
-        return ReminderThreshold.OVERDUE, late >= escalation_working_days()
+        return ReminderThreshold.OVERDUE, late >= escalation_working_days(calendar.trust_id)
     if due_on == today:
         return ReminderThreshold.DUE_TODAY, False
     if due_on <= calendar.add_working_days(today, 1):
@@ -84,10 +88,12 @@ def date_thresholds(
     return None, False
 
 
-def hr_lead_addresses(*, case: Case | None, excluded: set[int] = frozenset()) -> list[str]:
-    """HR's lead (a setting: their e-mail address), unless too close to the case or the
-    request; failing that, every HR case manager free of a conflict in it."""
-    address = settings.CASEWORK_HR_LEAD_EMAIL.strip().lower()
+def hr_lead_addresses(
+    *, case: Case | None, trust_id: int, excluded: set[int] = frozenset()
+) -> list[str]:
+    """The trust's HR lead (a setting: their e-mail address), unless too close to the case or
+    the request; failing that, every HR case manager of the trust free of a conflict in it."""
+    address = configuration.hr_lead_email(trust_id).strip().lower()
     excluded = set(excluded) | (permissions.conflicted_ids(case) if case is not None else set())
     if address:
         lead = StaffMember.objects.filter(email__iexact=address).only("pk").first()
@@ -95,15 +101,15 @@ def hr_lead_addresses(*, case: Case | None, excluded: set[int] = frozenset()) ->
             return [address]
     if case is not None:
         return notifications.hr_recipients(case)
-    return _hr_addresses(excluding=excluded)
+    return _hr_addresses(trust_id=trust_id, excluding=excluded)
 
 
-def _hr_addresses(*, excluding: set[int]) -> list[str]:
+def _hr_addresses(*, trust_id: int, excluding: set[int]) -> list[str]:
     return sorted(
         a.person.user.email
-        for a in RoleAssignment.objects.filter(role=Role.HR_CASE_MANAGER).select_related(
-            "person__user"
-        )
+        for a in RoleAssignment.objects.filter(
+            role=Role.HR_CASE_MANAGER, person__trust_id=trust_id
+        ).select_related("person__user")
         if a.person_id not in excluding and a.person.can_sign_in
     )
 
@@ -129,12 +135,13 @@ def _reminders(
     to: list[str],
     link: str,
     case: Case | None,
+    trust_id: int,
     excluded: set[int] = frozenset(),
 ) -> Iterator[Due]:
     if threshold is not None and to:
         yield Due(subject, object_id, threshold, due, tuple(sorted(set(to))), link)
     if escalate:
-        lead = hr_lead_addresses(case=case, excluded=excluded)
+        lead = hr_lead_addresses(case=case, trust_id=trust_id, excluded=excluded)
         if lead:
             yield Due(
                 subject, object_id, ReminderThreshold.ESCALATED, due, tuple(sorted(lead)), link
@@ -167,12 +174,13 @@ def _task_recipients(task: WaitingTask, case: Case) -> list[str]:
 def task_reminders(*, today: datetime.date, calendars: _Calendars) -> Iterator[Due]:
     """The open task of every open case with a due date, to whoever must act. A LADO
     referral's task has its own reminder (lado_referral_reminders)."""
+    # Bank holidays only: a wide enough net, each case then judged in its own calendar.
     horizon = calendars(None).add_working_days(today, 1) + datetime.timedelta(days=7)
     cases = (
         Case.objects.filter(
             status__in=OPEN_STATUSES - {Status.LADO_REFERRAL}, action_due_on__lte=horizon
         )
-        .only("pk", "school_id", "subject_id", "reporter_id", "action_due_on")
+        .only("pk", "trust_id", "school_id", "subject_id", "reporter_id", "action_due_on")
         .order_by("pk")
     )
     workflow = case_workflow.installed()
@@ -183,7 +191,7 @@ def task_reminders(*, today: datetime.date, calendars: _Calendars) -> Iterator[D
             if task is None:
                 continue
             threshold, escalate = date_thresholds(
-                case.action_due_on, today=today, calendar=calendars(case.school_id)
+                case.action_due_on, today=today, calendar=calendars(case.trust_id, case.school_id)
             )
             if threshold is None:
                 continue
@@ -196,6 +204,7 @@ def task_reminders(*, today: datetime.date, calendars: _Calendars) -> Iterator[D
                 to=_task_recipients(task, case),
                 link=notifications.waiting_link("task", task.task_id),
                 case=case,
+                trust_id=case.trust_id,
             )
 
 
@@ -222,7 +231,9 @@ def suspension_review_reminders(*, today: datetime.date, calendars: _Calendars) 
     for suspension in suspensions.iterator(chunk_size=500):
         case = suspension.case
         threshold, escalate = date_thresholds(
-            suspension.next_review_on, today=today, calendar=calendars(case.school_id)
+            suspension.next_review_on,
+            today=today,
+            calendar=calendars(case.trust_id, case.school_id),
         )
         yield from _reminders(
             subject=ReminderSubject.SUSPENSION_REVIEW,
@@ -233,6 +244,7 @@ def suspension_review_reminders(*, today: datetime.date, calendars: _Calendars) 
             to=_case_manager_or_hr(case),
             link=notifications.waiting_link("case", case.pk),
             case=case,
+            trust_id=case.trust_id,
         )
 
 
@@ -250,7 +262,7 @@ def lado_referral_reminders(*, today: datetime.date, calendars: _Calendars) -> I
     for referral in referrals.iterator(chunk_size=500):
         case = referral.case
         threshold, escalate = date_thresholds(
-            referral.due_on, today=today, calendar=calendars(case.school_id)
+            referral.due_on, today=today, calendar=calendars(case.trust_id, case.school_id)
         )
         task = workflow.waiting_tasks([case.pk]).get(case.pk)
         owner = task.owner if task is not None else None
@@ -271,6 +283,7 @@ def lado_referral_reminders(*, today: datetime.date, calendars: _Calendars) -> I
             to=to,
             link=link,
             case=case,
+            trust_id=case.trust_id,
         )
 
 
@@ -289,10 +302,13 @@ def dpo_decision_reminders(*, now: datetime.datetime, calendars: _Calendars) -> 
     for decision in decisions.iterator(chunk_size=500):
         case = decision.case
         if decision.due_at <= now:
-            late = calendars(case.school_id).working_days_between(
+            late = calendars(case.trust_id, case.school_id).working_days_between(
                 timezone.localdate(decision.due_at), today
             )
-            threshold, escalate = ReminderThreshold.OVERDUE, late >= escalation_working_days()
+            threshold, escalate = (
+                ReminderThreshold.OVERDUE,
+                late >= escalation_working_days(case.trust_id),
+            )
         else:
             threshold, escalate = ReminderThreshold.DUE_TODAY, False
         to = _addresses_of(decision.officer.user) if decision.officer_id else []
@@ -312,6 +328,7 @@ def dpo_decision_reminders(*, now: datetime.datetime, calendars: _Calendars) -> 
             to=to,
             link=link,
             case=case,
+            trust_id=case.trust_id,
         )
 
 
@@ -320,11 +337,15 @@ def subject_access_reminders(*, today: datetime.date, calendars: _Calendars) -> 
     requests = (
         SubjectAccessRequest.objects.unanswered()
         .filter(due_on__lte=today + datetime.timedelta(days=7))
+        .select_related("person")
         .order_by("pk")
     )
     for request in requests.iterator(chunk_size=500):
-        threshold, escalate = date_thresholds(request.due_on, today=today, calendar=calendars(None))
-        to = _hr_addresses(excluding={request.person_id})
+        trust_id = request.person.trust_id
+        threshold, escalate = date_thresholds(
+            request.due_on, today=today, calendar=calendars(trust_id)
+        )
+        to = _hr_addresses(trust_id=trust_id, excluding={request.person_id})
         link = _site(reverse("casework:subject_access_request", args=[request.pk]))
         yield from _reminders(
             subject=ReminderSubject.SUBJECT_ACCESS,
@@ -335,6 +356,7 @@ def subject_access_reminders(*, today: datetime.date, calendars: _Calendars) -> 
             to=to,
             link=link,
             case=None,
+            trust_id=trust_id,
             excluded={request.person_id},
         )
 

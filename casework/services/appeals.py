@@ -129,7 +129,9 @@ def decide_appeal(
         appeal.decided_at = clock.now()
         appeal.save()
         case.sanction = final
-        case.warning_expires_on = warning_expiry(final, case.sanction_effective_on)
+        case.warning_expires_on = warning_expiry(
+            final, case.sanction_effective_on, trust=case.trust_id
+        )
         advance(
             case,
             "decide_appeal",

@@ -24,9 +24,9 @@ from casework.workdays import procedure
 from .cases import note
 
 
-def dpo_decision_due(aware_at: datetime.datetime) -> datetime.datetime:
+def dpo_decision_due(aware_at: datetime.datetime, *, trust: int) -> datetime.datetime:
     """Clock hours, not working days: the ICO's window runs through weekends and holidays."""
-    return aware_at + datetime.timedelta(hours=procedure("DPO_DECISION_HOURS"))
+    return aware_at + datetime.timedelta(hours=procedure("DPO_DECISION_HOURS", trust=trust))
 
 
 def open_dpo_decision(
@@ -42,7 +42,7 @@ def open_dpo_decision(
         case=case,
         prompted_by=prompted_by[:300],
         aware_at=aware_at,
-        due_at=dpo_decision_due(aware_at),
+        due_at=dpo_decision_due(aware_at, trust=case.trust_id),
         officer=officer,
     )
     note(

@@ -47,18 +47,19 @@ class Arrangement:
 
 def check_notice(case: Case, arrangement: Arrangement) -> None:
     """Acas Code para 11-12: enough notice (five working days by default) on a working day."""
-    calendar = Calendar(school_id=case.school_id)
+    calendar = Calendar.of_case(case)
     day = timezone.localtime(arrangement.starts_at).date()
     if arrangement.notice_given_on < clock.today():
         raise RuleBroken("Notice is given on the day the invitation goes out, not in the past.")
     if not calendar.is_working_day(day):
         raise RuleBroken(f"{day:%A %d %B %Y} is not a working day. Choose another date.")
     earliest = calendar.add_working_days(
-        arrangement.notice_given_on, procedure("HEARING_NOTICE_WORKING_DAYS")
+        arrangement.notice_given_on, procedure("HEARING_NOTICE_WORKING_DAYS", trust=case.trust_id)
     )
     if day < earliest:
         raise RuleBroken(
-            f"A hearing needs {procedure('HEARING_NOTICE_WORKING_DAYS')} working days' notice: "
+            f"A hearing needs {procedure('HEARING_NOTICE_WORKING_DAYS', trust=case.trust_id)} "
+            "working days' notice: "
             f"with notice given on {arrangement.notice_given_on:%d %B %Y} the earliest date is "
             f"{earliest:%A %d %B %Y}."
         )
@@ -168,19 +169,21 @@ def reschedule_hearing(
                 responsibility.ensure_may_chair_appeal(case, arrangement.chair)
             else:
                 responsibility.ensure_may_chair(case, arrangement.chair)
-        calendar = Calendar(school_id=case.school_id)
+        calendar = Calendar.of_case(case)
         day = timezone.localtime(arrangement.starts_at).date()
         if postponed_for_companion:
             original = timezone.localtime(previous.starts_at).date()
             latest = calendar.add_working_days(
-                original, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS")
+                original, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=case.trust_id)
             )
             if not calendar.is_working_day(day):
                 raise RuleBroken(f"{day:%A %d %B %Y} is not a working day. Choose another date.")
             if not clock.today() <= day <= latest:
                 raise RuleBroken(
                     f"A {name} postponed because the companion cannot attend must move to a "
-                    f"date within {procedure('COMPANION_POSTPONEMENT_WORKING_DAYS')} working days "
+                    "date within "
+                    f"{procedure('COMPANION_POSTPONEMENT_WORKING_DAYS', trust=case.trust_id)} "
+                    "working days "
                     f"of {original:%d %B %Y}: by {latest:%A %d %B %Y} at the latest."
                 )
         else:
@@ -250,7 +253,7 @@ def check_attendance(case: Case, hearing: Hearing, attended: WhoAttended) -> Non
             f"Say what happened: when {subject} said they would not attend, or how the trust "
             "tried to reach them."
         )
-    allowed = procedure("HEARING_POSTPONEMENTS_ALLOWED")
+    allowed = procedure("HEARING_POSTPONEMENTS_ALLOWED", trust=case.trust_id)
     if (
         attended.subject == Attendance.DID_NOT_ATTEND
         and postponements_given(case, hearing.kind) < allowed

@@ -13,13 +13,15 @@ from . import referrals
 from .cases import advance, ensure_possible, locked_case, workflow_sync
 
 
-def warning_expiry(sanction: str, effective_on: datetime.date) -> datetime.date | None:
+def warning_expiry(
+    sanction: str, effective_on: datetime.date, *, trust: int
+) -> datetime.date | None:
     """The last day a warning is live: the live period (setting) in calendar months, with
     the day of issue counted and the corresponding-date rule applied at month ends (see
     ``casework.workdays.last_day_of_months``); None for a sanction that is not a warning."""
     months = {
-        Sanction.FIRST_WRITTEN_WARNING: procedure("FIRST_WARNING_LIVE_MONTHS"),
-        Sanction.FINAL_WRITTEN_WARNING: procedure("FINAL_WARNING_LIVE_MONTHS"),
+        Sanction.FIRST_WRITTEN_WARNING: procedure("FIRST_WARNING_LIVE_MONTHS", trust=trust),
+        Sanction.FINAL_WRITTEN_WARNING: procedure("FINAL_WARNING_LIVE_MONTHS", trust=trust),
     }.get(sanction)
     if months is None:
         return None
@@ -27,8 +29,8 @@ def warning_expiry(sanction: str, effective_on: datetime.date) -> datetime.date 
 
 
 def appeal_deadline(case: Case, issued_on: datetime.date) -> datetime.date:
-    return Calendar(school_id=case.school_id).add_working_days(
-        issued_on, procedure("APPEAL_WORKING_DAYS")
+    return Calendar.of_case(case).add_working_days(
+        issued_on, procedure("APPEAL_WORKING_DAYS", trust=case.trust_id)
     )
 
 
@@ -44,7 +46,7 @@ def issue_outcome(*, case: Case, by: User, issued_on: datetime.date | None = Non
             )
         case.outcome_issued_on = issued_on
         case.sanction_effective_on = issued_on
-        case.warning_expires_on = warning_expiry(case.sanction, issued_on)
+        case.warning_expires_on = warning_expiry(case.sanction, issued_on, trust=case.trust_id)
         case.appeal_deadline = appeal_deadline(case, issued_on)
         advance(
             case,

@@ -32,13 +32,13 @@ logger = logging.getLogger(__name__)
 EXPORTS_FOLDER = "subject-access"
 
 
-def subject_access_due(received_on: datetime.date, *, extended: bool) -> datetime.date:
-    """The last day to answer a request received on ``received_on``."""
-    months = procedure("SUBJECT_ACCESS_MONTHS")
+def subject_access_due(received_on: datetime.date, *, extended: bool, trust: int) -> datetime.date:
+    """The last day for ``trust`` to answer a request received on ``received_on``."""
+    months = procedure("SUBJECT_ACCESS_MONTHS", trust=trust)
     if extended:
-        months += procedure("SUBJECT_ACCESS_EXTENSION_MONTHS")
+        months += procedure("SUBJECT_ACCESS_EXTENSION_MONTHS", trust=trust)
     # A trust-wide deadline: the trust's closure days count, no one school's.
-    return Calendar().next_working_day(corresponding_date(received_on, months))
+    return Calendar(trust_id=trust).next_working_day(corresponding_date(received_on, months))
 
 
 def _ensure_may_handle(request: SubjectAccessRequest | None, by: User | None) -> None:
@@ -100,7 +100,7 @@ def log_subject_access_request(
         received_via=received_via,
         notes=notes,
         logged_by=by,
-        due_on=subject_access_due(received_on, extended=False),
+        due_on=subject_access_due(received_on, extended=False, trust=person.trust_id),
     )
     if permissions.too_close_to_subject_access(by, request):
         raise NotAllowed(
@@ -144,7 +144,9 @@ def extend_subject_access_deadline(
             "be decided, and the person told, within it. Answer the request as soon as you can."
         )
     first_due = request.due_on
-    request.due_on = subject_access_due(request.received_on, extended=True)
+    request.due_on = subject_access_due(
+        request.received_on, extended=True, trust=request.person.trust_id
+    )
     request.extended_at = clock.now()
     request.extended_by = by
     request.extension_reason = reason.strip()[:5000]

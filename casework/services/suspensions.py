@@ -25,8 +25,8 @@ def _ensure_manager(case: Case, by: User) -> None:
 
 
 def _default_review(case: Case, from_day: datetime.date) -> datetime.date:
-    return Calendar(school_id=case.school_id).add_working_days(
-        from_day, procedure("SUSPENSION_REVIEW_WORKING_DAYS")
+    return Calendar.of_case(case).add_working_days(
+        from_day, procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=case.trust_id)
     )
 
 

@@ -13,10 +13,14 @@ def features_for(user):
     return selectors.features_for(user)
 
 
-@register.simple_tag
-def procedure(name: str) -> int:
-    """A number of the trust's procedure settings: {% procedure "APPEAL_WORKING_DAYS" %}."""
-    return procedure_setting(name)
+@register.simple_tag(takes_context=True)
+def procedure(context, name: str, trust=None) -> int:
+    """A number of a trust's procedure settings: {% procedure "APPEAL_WORKING_DAYS" %} for the
+    reader's trust, {% procedure "APPEAL_WORKING_DAYS" case.trust_id %} for a case's."""
+    if trust is None:
+        request = context.get("request")
+        trust = permissions.trust_of(request.user if request is not None else None)
+    return procedure_setting(name, trust=trust)
 
 
 @register.filter

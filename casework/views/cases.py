@@ -50,7 +50,9 @@ class RegisterView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.RegisterFilterForm(self.request.GET or None)
+        form = forms.RegisterFilterForm(
+            self.request.GET or None, trust=permissions.trust_of(self.request.user)
+        )
         cases = (
             selectors.register(self.request.user, **form.filters())
             .select_related("case_manager")

@@ -42,6 +42,12 @@ CASE_REFERENCE = Coalesce(
     F("process__dpoprocess__decision__case__reference"),
 )
 
+# The trust whose work a task is: its case's.
+CASE_TRUST = Coalesce(
+    F("process__caseprocess__case__trust_id"),
+    F("process__dpoprocess__decision__case__trust_id"),
+)
+
 DUE_CHOICES = (
     ("", "Any time"),
     ("overdue", "Overdue"),
@@ -77,17 +83,13 @@ def _involved(person) -> Exists:
 
 def _queue_condition(user: User, person) -> Q:
     """viewflow's shared-queue rule (a task open to a permission this person holds), less the
-    cases they are too close to, and a DPO decision only within their own trust."""
+    cases they are too close to (the worklist keeps to their own trust's tasks)."""
     held = user.get_all_permissions()
     open_to_them = Q(owner_permission__isnull=True) | Q(owner_permission__in=held)
-    other_trust_decision = Q(process__dpoprocess__isnull=False) & ~Q(
-        process__dpoprocess__decision__case__subject__trust_id=person.trust_id
-    )
     return (
         Q(status=STATUS.NEW, owner__isnull=True, flow_task_type="HUMAN")
         & open_to_them
         & ~Q(involved=True)
-        & ~other_trust_decision
     )
 
 
@@ -116,6 +118,7 @@ def worklist(
         tasks.annotate(
             case_id=CASE_ID,
             case_reference=CASE_REFERENCE,
+            case_trust=CASE_TRUST,
             involved=_involved(person),
             due_on=Coalesce(
                 TruncDate("process__dpoprocess__decision__due_at"),
@@ -125,6 +128,8 @@ def worklist(
                 Q(process__dpoprocess__isnull=False), output_field=BooleanField()
             ),
         )
+        # Only the person's own trust's work, whether theirs or in the queue.
+        .filter(case_trust=person.trust_id)
         .filter(Q(owner=user, status=STATUS.ASSIGNED) | _queue_condition(user, person))
         .select_related(
             "process",
@@ -143,7 +148,9 @@ def worklist(
     elif due == "today":
         tasks = tasks.filter(due_on__lte=today)
     elif due == "week":
-        tasks = tasks.filter(due_on__lte=Calendar().add_working_days(today, 5))
+        tasks = tasks.filter(
+            due_on__lte=Calendar(trust_id=person.trust_id).add_working_days(today, 5)
+        )
     safeguarding = Q(process__caseprocess__case__safeguarding=True)
     overdue = Q(due_on__lt=today)
     urgency = Case(
@@ -193,16 +200,16 @@ class Due:
 class Calendars:
     """Working-day calendars for the schools of one page, their closure days read at once."""
 
-    def __init__(self, school_ids):
+    def __init__(self, school_ids, *, trust_id: int | None):
         closures: dict[int | None, set[datetime.date]] = {}
         ids = {i for i in school_ids if i is not None}
         for school_id, day in ClosureDay.objects.filter(
-            Q(school__isnull=True) | Q(school_id__in=ids)
+            Q(trust_id=trust_id, school__isnull=True) | Q(school_id__in=ids)
         ).values_list("school_id", "date"):
             closures.setdefault(school_id, set()).add(day)
         self._calendars = {}
         for school_id in ids | {None}:
-            calendar = Calendar(school_id=school_id)
+            calendar = Calendar(trust_id=trust_id, school_id=school_id)
             # Calendar reads its closures lazily; these are the same rows, read once.
             calendar._closures = closures.get(None, set()) | closures.get(school_id, set())
             self._calendars[school_id] = calendar

@@ -117,7 +117,8 @@ class WorklistView(WorkflowTaskListView):
     def rows(self, page):
         tasks = list(page)
         self.calendars = selectors.Calendars(
-            case.school_id for case in map(self._case, tasks) if case is not None
+            (case.school_id for case in map(self._case, tasks) if case is not None),
+            trust_id=permissions.trust_of(self.request.user),
         )
         for task in tasks:
             node = task.flow_task

@@ -11,6 +11,7 @@ from casework.demo_cases import clause, person
 from casework.models import Case, Status
 from casework.workdays import Calendar, procedure
 from tests.conftest import browser_sign_in
+from tests.trusts import demo_trust_id
 
 pytestmark = pytest.mark.browser
 
@@ -120,8 +121,8 @@ def test_a_concern_travels_from_report_to_the_headteachers_sign_off(page: Page, 
     submit(page, "Record the decision")
     act_on_case(page, reference)
     case = Case.objects.get(reference=reference)
-    hearing_day = Calendar(school_id=case.school_id).add_working_days(
-        timezone.localdate(), procedure("HEARING_NOTICE_WORKING_DAYS")
+    hearing_day = Calendar.of_case(case).add_working_days(
+        timezone.localdate(), procedure("HEARING_NOTICE_WORKING_DAYS", trust=demo_trust_id())
     )
     field(page, "Chair").select_option(value=pk("Michael", "Okafor"))
     field(page, "Date").fill(hearing_day.isoformat())
