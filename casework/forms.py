@@ -403,7 +403,8 @@ class SuspensionForm(forms.Form):
         if case.subject.is_volunteer:
             self.fields["reasons"].help_text = "A suspension is a neutral act, not a finding."
         self.fields["welfare_contact"].queryset = (
-            StaffMember.objects.exclude(pk=case.subject_id)
+            StaffMember.objects.filter(trust_id=case.trust_id)
+            .exclude(pk=case.subject_id)
             .exclude(left_on__lte=timezone.localdate())
             .select_related("school")
         )
@@ -490,9 +491,8 @@ class StatementForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["witness"].queryset = (
-            StaffMember.objects.exclude(
-                pk__in=conflicted_ids(case) - set(case.witnesses.values_list("pk", flat=True))
-            )
+            StaffMember.objects.filter(trust_id=case.trust_id)
+            .exclude(pk__in=conflicted_ids(case) - set(case.witnesses.values_list("pk", flat=True)))
             .exclude(left_on__lte=timezone.localdate())
             .select_related("school")
         )
@@ -517,7 +517,7 @@ class ReplaceInvestigatorForm(forms.Form):
 def people_with_roles(roles, *, case) -> forms.models.QuerySet:
     ids = RoleAssignment.objects.filter(role__in=roles).values_list("person_id", flat=True)
     return (
-        StaffMember.objects.filter(pk__in=ids, user__isnull=False)
+        StaffMember.objects.filter(pk__in=ids, trust_id=case.trust_id, user__isnull=False)
         .exclude(pk__in=conflicted_ids(case))
         .exclude(left_on__lte=timezone.localdate())
         .select_related("school")
@@ -942,7 +942,10 @@ class SubjectAccessRequestForm(forms.Form):
     def __init__(self, *args, by: StaffMember | None, **kwargs):
         super().__init__(*args, **kwargs)
         people = StaffMember.objects.select_related("school").order_by("last_name", "first_name")
-        self.fields["person"].queryset = people.exclude(pk=by.pk) if by else people
+        # The people of HR's own trust; nobody for a sign-in that is no one's.
+        self.fields["person"].queryset = (
+            people.filter(trust_id=by.trust_id).exclude(pk=by.pk) if by else people.none()
+        )
         if not self.is_bound:
             self.initial.setdefault("received_on", timezone.localdate())
 

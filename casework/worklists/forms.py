@@ -14,8 +14,10 @@ class WorklistFilterForm(forms.Form):
     task = forms.ChoiceField(required=False, label="Task")
     due = forms.ChoiceField(required=False, choices=DUE_CHOICES, label="Due")
 
-    def __init__(self, *args, task_kinds=(), **kwargs):
+    def __init__(self, *args, trust: int | None, task_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The schools of the reader's own trust only.
+        self.fields["school"].queryset = School.objects.filter(trust_id=trust).order_by("name")
         seen = {}
         for kind in task_kinds:
             seen.setdefault(kind.ref, kind.title)

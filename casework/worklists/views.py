@@ -36,7 +36,9 @@ class WorklistView(WorkflowTaskListView):
     def dispatch(self, request, *args, **kwargs):
         self.today = timezone.localdate()
         self.filter_form = WorklistFilterForm(
-            request.GET or None, task_kinds=selectors.task_kinds(self.flow_classes)
+            request.GET or None,
+            trust=permissions.trust_of(request.user),
+            task_kinds=selectors.task_kinds(self.flow_classes),
         )
         return super().dispatch(request, *args, **kwargs)
 
