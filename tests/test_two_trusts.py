@@ -1,0 +1,367 @@
+"""Two trusts on one installation: every URL, for every role of each trust, and nothing crosses.
+
+Beside St Clare (the demo trust) the test builds a second trust of its own, Northgate Learning
+Trust, with three schools, its own current policy (St Clare's clause rows copied under a new
+version) and people holding every casework role. The scenario of the authorisation matrix
+(tests/test_authorisation_matrix.py) is walked in both trusts through the real services, so
+every URL pattern can be filled in with either trust's case, letter, task or request.
+
+Then, for each role of each trust and every URL pattern (once):
+- filled in with the reader's own trust's objects, the page names no case, person or school
+  of the other trust (lists, worklists, dashboards, exports, forms' choices);
+- filled in with the other trust's objects, the page is refused (403/404/405 or a sign-in)
+  and names nothing of that trust either.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from casework import clock, demo
+from casework import demo_cases as walk
+from casework.models import (
+    Case,
+    Clause,
+    MailStatus,
+    OutgoingMail,
+    Policy,
+    Role,
+    RoleAssignment,
+    School,
+    StaffMember,
+    Status,
+    Trust,
+    User,
+)
+from tests import test_authorisation_matrix as matrix
+from tests.trusts import ST_CLARE
+
+NORTHGATE = "Northgate Learning Trust"
+NORTHGATE_DOMAIN = "northgate.example"
+NORTHGATE_VERSION = "2025.1"
+
+NORTHGATE_SCHOOLS = [  # in the order of demo.SCHOOLS, whose part each plays
+    ("Riverside Academy", "910201", "1 Quay Street, Northgate NG1 1AA"),
+    ("Northgate Primary School", "910202", "2 Mill Lane, Northgate NG2 2BB"),
+    ("Hillcrest School", "910203", "3 Ridge Road, Northgate NG3 3CC"),
+]
+
+# Each St Clare person the matrix's scenario uses, and who plays their part in Northgate:
+# (St Clare's first, last) -> (first, last, job title, school index or None, roles).
+NORTHGATE_PEOPLE = {
+    ("Catherine", "Walsh"): (
+        "Ingrid",
+        "Solberg",
+        "Chief Executive",
+        None,
+        [(Role.TRUST_EXECUTIVE, None)],
+    ),
+    ("Peter", "Quinn"): (
+        "Victor",
+        "Lindqvist",
+        "Director of Education",
+        None,
+        [(Role.TRUST_EXECUTIVE, None), (Role.INVESTIGATING_OFFICER, None)],
+    ),
+    ("Hannah", "Reid"): ("Beatrix", "Holm", "HR Manager", None, [(Role.HR_CASE_MANAGER, None)]),
+    ("Marcus", "Obi"): ("Desmond", "Achebe", "HR Adviser", None, [(Role.HR_CASE_MANAGER, None)]),
+    ("Yusuf", "Ahmed"): (
+        "Mirela",
+        "Popescu",
+        "Data Protection Officer",
+        None,
+        [(Role.DATA_PROTECTION_OFFICER, None)],
+    ),
+    ("Helen", "Carter"): ("Harriet", "Vance", "Headteacher", 0, [(Role.HEADTEACHER, 0)]),
+    ("David", "Nwosu"): (
+        "Kwame",
+        "Mensah",
+        "Deputy Headteacher",
+        0,
+        [(Role.SAFEGUARDING_LEAD, 0), (Role.INVESTIGATING_OFFICER, 0)],
+    ),
+    ("Michael", "Okafor"): ("Rosalind", "Ashworth", "Headteacher", 1, [(Role.HEADTEACHER, 1)]),
+    ("Rachel", "Green"): (
+        "Tobias",
+        "Wren",
+        "Deputy Headteacher",
+        1,
+        [(Role.SAFEGUARDING_LEAD, 1), (Role.INVESTIGATING_OFFICER, 1)],
+    ),
+    ("Emma", "Wright"): (
+        "Imogen",
+        "Hale",
+        "Assistant Headteacher",
+        1,
+        [(Role.INVESTIGATING_OFFICER, 1)],
+    ),
+    ("Daniel", "Shaw"): ("Felix", "Marchetti", "Teacher of PE", 1, []),
+    ("Priya", "Patel"): ("Yasmin", "Haddad", "Teacher of Science", 1, []),
+    ("Ben", "Taylor"): ("Oscar", "Lindgren", "Teacher of Mathematics", 1, []),
+    ("Chris", "Evans"): ("Leon", "Dubois", "Network Manager", 1, []),
+    ("Robert", "Kavanagh"): (
+        "Edith",
+        "Marlowe",
+        "Chair of Governors",
+        1,
+        [(Role.CHAIR_OF_GOVERNORS, 1)],
+    ),
+    ("Anne-Marie", "Byrne"): ("Cordelia", "Voss", "Headteacher", 2, [(Role.HEADTEACHER, 2)]),
+    ("James", "Reilly"): (
+        "Rupert",
+        "Stoddard",
+        "Deputy Headteacher",
+        2,
+        [(Role.SAFEGUARDING_LEAD, 2), (Role.INVESTIGATING_OFFICER, 2)],
+    ),
+    # St Clare's demo has no trust administrator: the fixture gives each trust one.
+    ("Nora", "Whitlock"): (
+        "Gustav",
+        "Ferreira",
+        "Operations Manager",
+        None,
+        [(Role.TRUST_ADMINISTRATOR, None)],
+    ),
+}
+ST_CLARE_ADMINISTRATOR = ("Nora", "Whitlock", "Trust Business Manager")
+
+# The readers: one of each role (and a plain member of staff), by the matrix's personas.
+READERS = {
+    "hr": ("Hannah", "Reid"),
+    "hearing_chair": ("Catherine", "Walsh"),  # a trust executive chairing the main hearing
+    "executive": ("Peter", "Quinn"),
+    "dpo": ("Yusuf", "Ahmed"),
+    "administrator": ("Nora", "Whitlock"),
+    "headteacher": ("Michael", "Okafor"),
+    "appeal_chair": ("Anne-Marie", "Byrne"),  # another school's headteacher
+    "dsl": ("Rachel", "Green"),
+    "io": ("Emma", "Wright"),
+    "governors_chair": ("Robert", "Kavanagh"),
+    "staff": ("Chris", "Evans"),
+}
+
+
+def northgate_email(first: str, last: str) -> str:
+    return demo.email_for(first, last).replace(demo.EMAIL_DOMAIN, NORTHGATE_DOMAIN)
+
+
+# --- Building the two trusts ----------------------------------------------------------------
+
+
+def build_northgate() -> Trust:
+    """The second trust: schools, a current policy of St Clare's clauses, and people."""
+    trust = Trust.objects.create(name=NORTHGATE, address="Northgate House, Northgate NG1 0AA")
+    schools = [
+        School.objects.create(trust=trust, name=name, urn=urn, address=address)
+        for name, urn, address in NORTHGATE_SCHOOLS
+    ]
+    st_clare = Policy.objects.get(trust__name=ST_CLARE, is_current=True)
+    policy = Policy.objects.create(
+        trust=trust,
+        title="Staff Social Media Policy",
+        version=NORTHGATE_VERSION,
+        adopted_by="The Board of Trustees of Northgate Learning Trust",
+        adopted_on=datetime.date(2025, 9, 1),
+        next_review_due=datetime.date(2027, 8, 31),
+        consequence=st_clare.consequence,
+        is_current=True,
+        figures=st_clare.figures,
+    )
+    Clause.objects.bulk_create(
+        Clause(
+            policy=policy,
+            code=c.code,
+            kind=c.kind,
+            order=c.order,
+            text=c.text,
+            summary=c.summary,
+            safeguarding=c.safeguarding,
+            data_protection=c.data_protection,
+        )
+        for c in st_clare.clauses.all()
+    )
+    for first, last, title, school, roles in NORTHGATE_PEOPLE.values():
+        person = _person(trust, first, last, title, schools[school] if school is not None else None)
+        for role, role_school in roles:
+            RoleAssignment.objects.create(
+                person=person,
+                role=role,
+                school=schools[role_school] if role_school is not None else None,
+            )
+    first, last, title = ST_CLARE_ADMINISTRATOR
+    RoleAssignment.objects.create(
+        person=_person(Trust.objects.get(name=ST_CLARE), first, last, title, None, demo.email_for),
+        role=Role.TRUST_ADMINISTRATOR,
+    )
+    return trust
+
+
+def _person(trust, first, last, title, school, email_for=northgate_email) -> StaffMember:
+    email = email_for(first, last)
+    user = User.objects.create_user(email=email, first_name=first, last_name=last)
+    return StaffMember.objects.create(
+        trust=trust,
+        school=school,
+        first_name=first,
+        last_name=last,
+        email=email,
+        job_title=title,
+        is_teacher=demo.teaches(title),
+        started_on=datetime.date(2020, 9, 1),
+        user=user,
+    )
+
+
+def _clause_of(trust_name: str):
+    def clause(code: str) -> Clause:
+        return Clause.objects.get(
+            policy__trust__name=trust_name, policy__is_current=True, code=code
+        )
+
+    return clause
+
+
+def _northgate_person(first: str, last: str) -> StaffMember:
+    first, last, *_ = NORTHGATE_PEOPLE[(first, last)]
+    return StaffMember.objects.select_related("user", "school").get(
+        email=northgate_email(first, last)
+    )
+
+
+@dataclass
+class Side:
+    """One trust: its scenario, its readers' sign-ins, and what of it must never cross."""
+
+    trust: Trust
+    scenario: matrix.Scenario
+    readers: dict[str, User]
+    markers: list[str]  # case references, people's and schools' names, as a page shows them
+    policy_version: str
+
+
+def markers_of(trust: Trust) -> list[str]:
+    names = [
+        *Case.objects.filter(trust=trust).values_list("reference", flat=True),
+        *(p.full_name for p in StaffMember.objects.filter(trust=trust)),
+        *StaffMember.objects.filter(trust=trust).values_list("email", flat=True),
+        *School.objects.filter(trust=trust).values_list("name", flat=True),
+    ]
+    return sorted({form for name in names for form in (name, html.escape(name))})
+
+
+def build_scenario() -> matrix.Scenario:
+    """The matrix's scenario, and what its lists would otherwise lack: a low-level concern in
+    the DSL's log, and an e-mail that could not be sent on HR's failed e-mail page."""
+    scenario = matrix.build_scenario()
+    walk.case_at(
+        Status.LOW_LEVEL_CONCERN, subject=matrix.PERSONAS["colleague"], reporter=("Ben", "Taylor")
+    )
+    failed = OutgoingMail.objects.filter(case__trust=scenario.main.trust).latest("pk")
+    failed.status, failed.failed_at = MailStatus.FAILED, clock.now()
+    failed.last_error = "The mail server refused the connection."
+    failed.save()
+    return scenario
+
+
+def build_sides() -> dict[str, Side]:
+    with pytest.MonkeyPatch.context() as patch:
+        northgate = build_northgate()
+        patch.setattr(walk, "clause", _clause_of(ST_CLARE))
+        st_clare_scenario = build_scenario()
+        patch.setattr(walk, "clause", _clause_of(NORTHGATE))
+        patch.setattr(walk, "person", _northgate_person)
+        northgate_scenario = build_scenario()
+        northgate_readers = {key: _northgate_person(*name).user for key, name in READERS.items()}
+    st_clare = Trust.objects.get(name=ST_CLARE)
+    st_clare_readers = {key: walk.person(*name).user for key, name in READERS.items()}
+    return {
+        ST_CLARE: Side(
+            st_clare, st_clare_scenario, st_clare_readers, markers_of(st_clare), "2022.1"
+        ),
+        NORTHGATE: Side(
+            northgate,
+            northgate_scenario,
+            northgate_readers,
+            markers_of(northgate),
+            NORTHGATE_VERSION,
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def sides(django_db_setup, django_db_blocker):
+    """Both trusts, built once for the module and rolled back after it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        transaction.atomic(),
+    ):
+        yield build_sides()
+        transaction.set_rollback(True)
+
+
+# --- Every URL, once, filled in with one trust's objects -----------------------------------
+
+
+def urls_for(side: Side) -> dict[str, str]:
+    """Every non-admin URL pattern, by name, filled in with this trust's objects."""
+    urls = {}
+    for name, route, _ in matrix.url_patterns():
+        if name.startswith("admin:"):
+            continue  # superusers only, and checked by the matrix
+        rule = matrix.rule_for(name, route)
+        assert rule is not None, f"{name} has no rule in tests/test_authorisation_matrix.py"
+        kwargs = rule.kwargs(side.scenario)
+        if name == "casework:policy_version":
+            kwargs = {"version": side.policy_version}
+        urls[name] = matrix.fill(route, kwargs)
+    return urls
+
+
+def crossings(response, markers: list[str]) -> list[str]:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content.decode(errors="replace")
+    return [m for m in markers if re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", body)]
+
+
+def leaks(reader: User, own: Side, other: Side) -> list[str]:
+    client = Client()
+    client.force_login(reader)
+    own_urls, other_urls = urls_for(own), urls_for(other)
+    found = []
+    for name, url in own_urls.items():
+        response = client.get(url, follow=True)
+        assert response.status_code != 500, f"{url} [{name}]: server error"
+        if seen := crossings(response, other.markers):
+            found.append(f"{url} [{name}] shows {other.trust.name}'s {seen}")
+        theirs = other_urls[name]
+        if theirs == url:
+            continue  # a list or a page of no one trust's: the same address for both
+        response = client.get(theirs, follow=True)
+        assert response.status_code != 500, f"{theirs} [{name}]: server error"
+        if matrix.allowed_response(response):
+            found.append(f"{theirs} [{name}] (of {other.trust.name}) is open to them")
+        if seen := crossings(response, other.markers):
+            found.append(f"{theirs} [{name}] shows {other.trust.name}'s {seen}")
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(READERS))
+def test_nothing_of_st_clare_reaches_northgate(sides, role):
+    own, other = sides[NORTHGATE], sides[ST_CLARE]
+    assert leaks(own.readers[role], own, other) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(READERS))
+def test_nothing_of_northgate_reaches_st_clare(sides, role):
+    own, other = sides[ST_CLARE], sides[NORTHGATE]
+    assert leaks(own.readers[role], own, other) == []
