@@ -53,7 +53,7 @@ def hr():
 def clause(code: str, *, trust_id: int | None = None) -> Clause:
     """A clause of a trust's current policy: St Clare's (the demo's schools') by default."""
     if trust_id is None:
-        trust_id = School.objects.filter(name=demo.SCHOOLS[0][0]).values("trust_id")
+        trust_id = School.objects.filter(name=demo.SCHOOLS[0][0]).values("trust_id")[:1]
     return Clause.objects.get(policy__is_current=True, policy__trust_id=trust_id, code=code)
 
 
