@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from casework import clock, demo
 from casework import demo_cases as walk
@@ -42,6 +43,7 @@ from casework.models import (
 )
 from tests import test_authorisation_matrix as matrix
 from tests.trusts import ST_CLARE
+from workflows.flows import CaseFlow
 
 NORTHGATE = "Northgate Learning Trust"
 NORTHGATE_DOMAIN = "northgate.example"
@@ -361,3 +363,66 @@ def test_nothing_of_st_clare_reaches_northgate(sides, role):
 def test_nothing_of_northgate_reaches_st_clare(sides, role):
     own, other = sides[ST_CLARE], sides[NORTHGATE]
     assert leaks(own.readers[role], own, other) == []
+
+
+# --- The choices a form offers ----------------------------------------------------------------
+
+CHOICE = re.compile(r'<(?:option|input)\b[^>]*\bvalue="(\d+)"')
+
+
+def offered(response, field: str) -> list[int]:
+    """The numbered choices a page's form offers for ``field`` (a select or radio buttons)."""
+    body = response.content.decode()
+    select = re.search(rf'<select\b[^>]*\bname="{field}"[^>]*>(.*?)</select>', body, re.DOTALL)
+    if select:
+        return [int(value) for value in CHOICE.findall(select.group(1))]
+    radios = re.findall(rf'<input\b[^>]*\bname="{field}"[^>]*>', body)
+    return [int(value) for tag in radios for value in CHOICE.findall(tag)]
+
+
+def task_page(case: Case, node: str) -> str:
+    task = (
+        CaseFlow.task_class.objects.filter(
+            process__caseprocess__case=case, flow_task=getattr(CaseFlow, node)
+        )
+        .order_by("-id")
+        .first()
+    )
+    return reverse(
+        f"workflow:flows:case:{node}:execute",
+        kwargs={"process_pk": task.process_id, "task_pk": task.pk},
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("trust_name", [ST_CLARE, NORTHGATE])
+def test_forms_offer_only_the_readers_own_trusts_people_and_schools(sides, trust_name):
+    side = sides[trust_name]
+    with pytest.MonkeyPatch.context() as patch:
+        if trust_name == NORTHGATE:
+            patch.setattr(walk, "person", _northgate_person)
+        appointing = walk.case_at(Status.APPOINTING_INVESTIGATOR)
+        arranging = walk.case_at(Status.HEARING_TO_ARRANGE)
+    hr, reporter = Client(), Client()
+    hr.force_login(side.readers["hr"])
+    reporter.force_login(side.readers["staff"])
+    main = side.scenario.main.reference
+    pages = [
+        (reporter, reverse("casework:report_concern"), "subject", StaffMember),
+        (reporter, reverse("casework:report_concern"), "school", School),
+        (hr, reverse("casework:correct_school", args=[appointing.reference]), "school", School),
+        (hr, task_page(appointing, "appoint_investigator"), "officer", StaffMember),
+        (hr, task_page(arranging, "arrange_hearing"), "chair", StaffMember),
+        (hr, reverse("casework:reschedule_appeal", args=[main]), "chair", StaffMember),
+        (hr, reverse("casework:suspend", args=[main]), "welfare_contact", StaffMember),
+        (hr, reverse("casework:log_subject_access_request"), "person", StaffMember),
+        (hr, reverse("casework:register"), "school", School),
+        (hr, reverse("workflow:inbox"), "school", School),
+    ]
+    for client, url, field, model in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        choices = offered(response, field)
+        assert choices, f"{url} offers no {field}"
+        foreign = model.objects.filter(pk__in=choices).exclude(trust=side.trust)
+        assert list(foreign) == [], f"{url} offers another trust's {field}: {list(foreign)}"
