@@ -426,3 +426,19 @@ def test_forms_offer_only_the_readers_own_trusts_people_and_schools(sides, trust
         assert choices, f"{url} offers no {field}"
         foreign = model.objects.filter(pk__in=choices).exclude(trust=side.trust)
         assert list(foreign) == [], f"{url} offers another trust's {field}: {list(foreign)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("trust_name", [ST_CLARE, NORTHGATE])
+def test_each_trusts_hr_sees_its_own_cases(sides, trust_name):
+    """What the tests above look for is there to be found: in its own trust's pages."""
+    side = sides[trust_name]
+    main = side.scenario.main
+    client = Client()
+    client.force_login(side.readers["hr"])
+    register = client.get(reverse("casework:register")).content.decode()
+    assert main.reference in register
+    case = client.get(reverse("casework:case", args=[main.reference]))
+    assert case.status_code == 200
+    assert html.escape(main.subject.full_name) in case.content.decode()
+    assert any(marker in register for marker in side.markers)
