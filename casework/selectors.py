@@ -110,8 +110,12 @@ def features_for(user: User) -> list[Feature]:
                 "inbox",
             )
         )
-    # The DPO's decisions are tasks, not cases: a DPO with no other role has no case list.
-    if {held.role for held in permissions.held_roles(user)} - {Role.DATA_PROTECTION_OFFICER}:
+    # The DPO's decisions are tasks, not cases: a DPO with no other role has no case list;
+    # nor has a trust administrator, who keeps the trust's settings and sees no case.
+    if {held.role for held in permissions.held_roles(user)} - {
+        Role.DATA_PROTECTION_OFFICER,
+        Role.TRUST_ADMINISTRATOR,
+    }:
         features.append(
             Feature(
                 "Case register" if permissions.is_hr(user) else "Cases",
@@ -181,6 +185,16 @@ def features_for(user: User) -> list[Feature]:
                 "Requests for a person's own data: log them, answer them, keep the deadline.",
                 reverse("casework:subject_access_requests"),
                 "assignment_ind",
+            )
+        )
+    if permissions.may_administer_trust(user, permissions.trust_of(user)):
+        features.append(
+            Feature(
+                "Trust settings",
+                "The trust's letterhead and logo, and the figures its procedure and records "
+                "schedule run to.",
+                reverse("casework:trust_settings"),
+                "tune",
             )
         )
     if permissions.may_use_admin(user):
