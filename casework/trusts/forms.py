@@ -97,10 +97,14 @@ class TrustSettingsForm(forms.Form):
             ),
         )
 
+    # What may be left empty (the page says so); every figure and the name are needed.
+    optional = ("address", "telephone", "email", "logo", "hr_lead_email")
+
     def sections(self) -> list[tuple[str, str, list]]:
-        """The page's parts, each a heading, a line saying what it is, and its fields."""
+        """The page's parts, each a heading, a line saying what it is, and its fields (each
+        with whether it may be left empty)."""
         letterhead = ["letterhead_name", "address", "telephone", "email", "logo", "remove_logo"]
-        return [
+        parts = [
             (
                 "Letterhead",
                 "Printed at the top of every letter the trust's cases send.",
@@ -122,6 +126,10 @@ class TrustSettingsForm(forms.Form):
                 "Who is told when a deadline has passed.",
                 [self[REMINDER_ESCALATION.name], self["hr_lead_email"]],
             ),
+        ]
+        return [
+            (heading, about, [(field, field.name in self.optional) for field in fields])
+            for heading, about, fields in parts
         ]
 
     def service_arguments(self) -> dict:

@@ -66,7 +66,7 @@ PROCEDURE_FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         "HEARING_POSTPONEMENTS_ALLOWED",
-        "Postponements before a hearing may go ahead without the person",
+        "A hearing may go ahead without the person only after",
         "postponements",
         1,
         10,
@@ -81,8 +81,9 @@ PROCEDURE_FIGURES: tuple[Figure, ...] = (
     _days("SUSPENSION_REVIEW_WORKING_DAYS", "A suspension is reviewed every"),
     Figure(
         "FORMER_PUPIL_CONTACT_YEARS",
-        "Contact with a former pupil is a safeguarding matter for (policy DONT-4)",
-        "years after they leave",
+        "Contact with a former pupil this long after they left is a safeguarding matter "
+        "(policy DONT-4), within",
+        "years",
         1,
         25,
     ),
@@ -226,6 +227,11 @@ def values_in_force(trust: Trust | int) -> dict[str, object]:
     }
 
 
+def _amount(number: int, unit: str) -> str:
+    """``1 working day``, ``2 working days``."""
+    return f"{number} {unit[:-1] if number == 1 and unit.endswith('s') else unit}"
+
+
 def _whole_number(value: object, figure: Figure, problems: dict[str, str], key: str) -> int | None:
     label = f"“{figure.label}”"
     if isinstance(value, bool):
@@ -243,11 +249,11 @@ def _whole_number(value: object, figure: Figure, problems: dict[str, str], key: 
         number = int(text)
     if not figure.minimum <= number <= figure.maximum:
         if figure.minimum == figure.maximum:
-            span = f"must be {figure.minimum} {figure.unit}"
+            span = f"must be {_amount(figure.minimum, figure.unit)}"
         elif number < figure.minimum:
-            span = f"must be at least {figure.minimum} {figure.unit}"
+            span = f"must be at least {_amount(figure.minimum, figure.unit)}"
         else:
-            span = f"can be at most {figure.maximum} {figure.unit}"
+            span = f"can be at most {_amount(figure.maximum, figure.unit)}"
         why = f": {figure.why}" if figure.why else ""
         problems[key] = f"{label} {span}{why}."
         return None
