@@ -467,3 +467,17 @@ def test_an_administrator_of_another_trust_sees_and_edits_only_their_own(client,
             **arguments(st_clare(), procedure={"APPEAL_WORKING_DAYS": 30}),
         )
     assert not TrustSettings.objects.filter(trust=st_clare()).exists()
+
+
+@pytest.mark.parametrize(
+    "odd", ["\x00", "99999999999999999999999", "1e309", "NaN", "\uff11\uff12", "x" * 300, "-0"]
+)
+def test_odd_input_in_every_field_is_a_form_error_never_a_server_error(client, odd):
+    trust = st_clare()
+    client.force_login(administrator_of(trust))
+    data = {key: odd for key in form_data(trust)}
+    page = client.post(SETTINGS_PAGE, {**data, "remove_logo": odd})
+    assert page.status_code in (200, 302)
+    if page.status_code == 200:
+        assert page.context["form"].errors
+    assert not TrustSettings.objects.filter(trust=trust).exists()

@@ -175,7 +175,7 @@ LETTERHEAD_FIELDS = {
 }
 OTHER_FIELDS = {"hr_lead_email": "HR lead's e-mail address"}
 _LIMITS = {"letterhead_name": 200, "address": 500, "telephone": 40, "email": 254}
-_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 class SettingsRefused(RuleBroken):
@@ -285,7 +285,9 @@ def _text(value: str, key: str, problems: dict[str, str], *, required: bool = Fa
     # An address may be written over several lines; it is kept as comma-separated parts.
     parts = [" ".join(part.split()) for part in re.split(r"[\n,]", value or "")]
     text = ", ".join(p for p in parts if p) if key == "address" else " ".join((value or "").split())
-    if required and not text:
+    if "\x00" in text:
+        problems[key] = f"The {label_of(key).lower()} holds a character that cannot be kept."
+    elif required and not text:
         problems[key] = f"Enter the {label_of(key).lower()}."
     elif len(text) > _LIMITS.get(key, 254):
         problems[key] = f"Keep the {label_of(key).lower()} to {_LIMITS.get(key, 254)} characters."
@@ -294,7 +296,11 @@ def _text(value: str, key: str, problems: dict[str, str], *, required: bool = Fa
 
 def _email(value: str, key: str, problems: dict[str, str]) -> str:
     address = (value or "").strip()
-    if address:
+    if "\x00" in address:
+        problems[key] = (
+            f"The {label_of(key)[0].lower()}{label_of(key)[1:]} is not an e-mail address."
+        )
+    elif address:
         try:
             validate_email(address)
         except ValidationError:
