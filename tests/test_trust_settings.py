@@ -443,6 +443,10 @@ def test_the_administrator_finds_the_page_in_their_menu(client):
     assert "Trust settings" in titles
     assert "Case register" not in titles and "Cases" not in titles
     assert reverse("casework:trust_settings") == SETTINGS_PAGE
+    client.force_login(admin)
+    home = client.get("/", follow=True)
+    assert home.status_code == 200
+    assert f'href="{SETTINGS_PAGE}"' in home.content.decode()
 
 
 def test_an_administrator_of_another_trust_sees_and_edits_only_their_own(client, other):
@@ -481,3 +485,23 @@ def test_odd_input_in_every_field_is_a_form_error_never_a_server_error(client, o
     if page.status_code == 200:
         assert page.context["form"].errors
     assert not TrustSettings.objects.filter(trust=trust).exists()
+
+
+def test_a_logo_too_large_is_refused_and_a_logo_can_be_removed(own_media):
+    trust = st_clare()
+    admin = administrator_of(trust)
+    big = SimpleUploadedFile("crest.png", b"\x89PNG\r\n\x1a\n" + b"0" * 1_100_000)
+    with pytest.raises(SettingsRefused) as refused:
+        change_trust_settings(trust=trust, by=admin, **arguments(trust, logo=big))
+    assert refused.value.problems["logo"].startswith("The logo is larger than 1.0\xa0MB")
+    assert not [p for p in own_media.rglob("*") if p.is_file()]
+
+    picture = SimpleUploadedFile("crest.png", png_bytes())
+    saved = change_trust_settings(trust=trust, by=admin, **arguments(trust, logo=picture))
+    assert saved.logo.name.startswith("trust-logos/") and saved.logo.name.endswith(".png")
+    assert configuration.letterhead_values(trust.pk).logo_file == saved.logo.name
+
+    change_trust_settings(trust=trust, by=admin, **arguments(trust, remove_logo=True))
+    assert configuration.letterhead_values(trust.pk).logo_file == ""
+    removed = AuditEvent.objects.filter(action="trust.settings_changed").latest("sequence")
+    assert removed.details["changed"] == {"logo": {"before": saved.logo.name, "after": ""}}

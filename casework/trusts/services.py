@@ -314,8 +314,8 @@ def _email(value: str, key: str, problems: dict[str, str]) -> str:
 def _checked_logo(logo: UploadedFile, problems: dict[str, str]):
     if logo.size is not None and logo.size > LOGO_MAX_BYTES:
         problems["logo"] = (
-            f"The logo is {filesizeformat(logo.size)}; the largest accepted is "
-            f"{filesizeformat(LOGO_MAX_BYTES)}. Save it smaller and upload it again."
+            f"The logo is larger than {filesizeformat(LOGO_MAX_BYTES)}, the largest accepted. "
+            "Save it smaller and upload it again."
         )
         return None
     try:
