@@ -50,8 +50,11 @@ def hr():
     return person(*HR).user
 
 
-def clause(code: str) -> Clause:
-    return Clause.objects.get(policy__is_current=True, code=code)
+def clause(code: str, *, trust_id: int | None = None) -> Clause:
+    """A clause of a trust's current policy: St Clare's (the demo's schools') by default."""
+    if trust_id is None:
+        trust_id = School.objects.filter(name=demo.SCHOOLS[0][0]).values("trust_id")[:1]
+    return Clause.objects.get(policy__is_current=True, policy__trust_id=trust_id, code=code)
 
 
 def raise_concern(
@@ -79,7 +82,7 @@ def raise_concern(
             account_kind="personal",
             what_was_seen=_another_post(what_was_seen, reporter_person, subject_person),
             links=["https://www.facebook.com/example/posts/1"],
-            suspected_clauses=[clause(code) for code in clauses],
+            suspected_clauses=[clause(code, trust_id=subject_person.trust_id) for code in clauses],
             pupils_involved=pupils_involved,
             pupil_left_on=pupil_left_on,
         ),
