@@ -1,8 +1,8 @@
 """Each trust's own settings: its administrators change its figures and letterhead, and
 nothing of another trust's.
 
-A second trust is made here (a school, a policy, HR, a reporter and a subject), apart from
-the demo's St Clare: an administrator of one trust changes a figure and only that trust's
+A second trust (tests/trusts.py's, with an administrator added here) stands beside the
+demo's St Clare: an administrator of one trust changes a figure and only that trust's
 cases follow it; each trust's letters are printed on its own letterhead.
 """
 
@@ -21,18 +21,14 @@ from pypdf import PdfReader
 
 from casework import clock, demo, demo_cases, selectors
 from casework.errors import NotAllowed
-from casework.intake import concerns
 from casework.letters import rendering
 from casework.models import (
     AuditEvent,
     Case,
-    Clause,
     Letter,
     LetterKind,
-    Policy,
     Role,
     RoleAssignment,
-    School,
     StaffMember,
     Status,
     Trust,
@@ -45,13 +41,12 @@ from casework.trusts.forms import initial_from
 from casework.trusts.services import SettingsRefused, change_trust_settings, values_in_force
 from casework.workdays import Calendar, procedure
 from tests.test_concerns import png_bytes
-from tests.trusts import ST_CLARE
+from tests.trusts import SECOND_TRUST, ST_CLARE, SecondTrust, build_second_trust
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media")]
 
 SETTINGS_PAGE = "/casework/trust/settings/"
-OTHER = "St Aidan Catholic Academy Trust"
-OTHER_ADDRESS = "St Aidan House, 4 Priory Lane, Northam NO1 4AA"
+OTHER = SECOND_TRUST
 DEFAULT_APPEAL_DAYS = django_settings.CASEWORK_PROCEDURE["APPEAL_WORKING_DAYS"]
 
 
@@ -74,7 +69,7 @@ def has_picture(letter: Letter) -> bool:
 
 
 def staff_member(trust: Trust, first: str, last: str, *, school=None, role=None) -> StaffMember:
-    domain = "staclare-test.example" if trust.name == ST_CLARE else "staidan.example"
+    domain = "stclare-test.example" if trust.name == ST_CLARE else "second-trust-test.example"
     email = f"{first}.{last}@{domain}".lower()
     person = StaffMember.objects.create(
         trust=trust,
@@ -97,11 +92,12 @@ def administrator_of(trust: Trust, first: str = "Tamsin", last: str = "Keeling")
 
 @dataclass
 class OtherTrust:
+    """The tests' second trust (tests/trusts.py), with an administrator of its own."""
+
     trust: Trust
     hr: User
-    subject: StaffMember
-    reporter: StaffMember
     administrator: User
+    built: SecondTrust
 
 
 @pytest.fixture
@@ -110,45 +106,17 @@ def other() -> OtherTrust:
 
 
 def second_trust() -> OtherTrust:
-    """A second trust: one school, St Clare's clauses under a policy of its own, HR, a
-    reporter, a subject and an administrator. (Made after any St Clare case is raised with
-    the demo helpers, which look clauses up by code in the current policy.)"""
-    trust = Trust.objects.create(name=OTHER, address=OTHER_ADDRESS)
-    school = School.objects.create(trust=trust, name="St Aidan's Catholic Primary School")
-    policy = Policy.objects.create(
-        trust=trust,
-        title="Social Media Policy",
-        version="1",
-        adopted_by="The board of St Aidan",
-        adopted_on=datetime.date(2024, 9, 1),
-        next_review_due=datetime.date(2027, 8, 31),
-        is_current=True,
-    )
-    for clause in Clause.objects.filter(policy__trust__name=ST_CLARE, policy__is_current=True):
-        clause.pk, clause.policy = None, policy
-        clause.save()
+    built = build_second_trust()
     return OtherTrust(
-        trust=trust,
-        hr=staff_member(trust, "Morag", "Ellis", role=Role.HR_CASE_MANAGER).user,
-        subject=staff_member(trust, "Owen", "Price", school=school),
-        reporter=staff_member(trust, "Nadia", "Hussain", school=school),
-        administrator=administrator_of(trust, "Idris", "Lloyd"),
+        trust=built.trust,
+        hr=built.hr.user,
+        administrator=administrator_of(built.trust, "Idris", "Lloyd"),
+        built=built,
     )
 
 
 def raise_in(other: OtherTrust) -> Case:
-    return concerns.report_concern(
-        concern=concerns.Concern(
-            subject=other.subject,
-            seen_on=clock.today() - datetime.timedelta(days=2),
-            platform="facebook",
-            account_kind="personal",
-            what_was_seen="A public post about a pupil's family.",
-            suspected_clauses=[other.trust.policies.get().clauses.get(code="DONT-3")],
-        ),
-        reporter=other.reporter,
-        by=other.reporter.user,
-    )
+    return other.built.raise_concern()
 
 
 def closed_with_no_case_in(other: OtherTrust) -> Case:
