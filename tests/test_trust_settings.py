@@ -473,3 +473,16 @@ def test_a_logo_too_large_is_refused_and_a_logo_can_be_removed(own_media):
     assert configuration.letterhead_values(trust.pk).logo_file == ""
     removed = AuditEvent.objects.filter(action="trust.settings_changed").latest("sequence")
     assert removed.details["changed"] == {"logo": {"before": saved.logo.name, "after": ""}}
+
+
+def test_the_policy_review_pack_names_the_trust_as_its_letterhead_does(sign_in):
+    trust = st_clare()
+    change_trust_settings(
+        trust=trust,
+        by=administrator_of(trust),
+        **arguments(trust, letterhead_name="St Clare Catholic Academies"),
+    )
+    pack = sign_in("Hannah", "Reid").get(reverse("casework:policy_review_pack"))
+    assert pack.status_code == 200
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pack.content)).pages))
+    assert "St Clare Catholic Academies" in text
