@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -203,7 +204,9 @@ def test_the_page_shows_every_figure_with_its_default_and_the_trusts_own_value(c
 # --- Letters on their own trust's letterhead -------------------------------------------------
 
 
-def test_each_trusts_letters_carry_its_own_letterhead_and_logo(client):
+def test_each_trusts_letters_carry_its_own_letterhead_and_logo(
+    client, django_capture_on_commit_callbacks
+):
     ours_case = demo_cases.case_at(Status.NO_CASE_TO_ANSWER)
     other = second_trust()
     client.force_login(other.administrator)
@@ -240,6 +243,14 @@ def test_each_trusts_letters_carry_its_own_letterhead_and_logo(client):
     # The uploaded logo is inside the PDF; St Clare's letters have none (none is set).
     assert has_picture(theirs)
     assert not has_picture(ours)
+
+    # E-mailed, the letter comes from its own trust, and replies go to that trust.
+    with django_capture_on_commit_callbacks(execute=True):
+        letters.deliver_letter(letter=theirs, by=other.hr, method="email")
+    message = mail.outbox[-1]
+    assert message.subject == f"Private and confidential: a letter from {OTHER}"
+    assert message.reply_to == ["hr@staidan.example"]
+    assert ST_CLARE not in message.body
 
 
 def test_the_environments_static_logo_still_prints_for_a_trust_that_saved_nothing(settings):
