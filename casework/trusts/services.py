@@ -55,7 +55,6 @@ PROCEDURE_FIGURES: tuple[Figure, ...] = (
         "LADO_REFERRAL_WORKING_DAYS",
         "A harm-threshold concern is referred to the LADO within",
         maximum=5,
-        why="Keeping Children Safe in Education expects the referral within one working day",
     ),
     _days("HEARING_NOTICE_WORKING_DAYS", "Notice of a disciplinary hearing, at least"),
     _days(
