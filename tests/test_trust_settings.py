@@ -497,3 +497,24 @@ def test_the_policy_review_pack_names_the_trust_as_its_letterhead_does(sign_in):
     assert pack.status_code == 200
     text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pack.content)).pages))
     assert "St Clare Catholic Academies" in text
+
+
+def test_a_trust_saving_its_settings_first_keeps_the_installations_logo_as_its_own(settings):
+    settings.CASEWORK_LETTERHEAD = {**settings.CASEWORK_LETTERHEAD, "LOGO": "viewflow/img/user.png"}
+    trust = st_clare()
+    saved = change_trust_settings(
+        trust=trust,
+        by=administrator_of(trust),
+        **arguments(trust, procedure={"APPEAL_WORKING_DAYS": 12}),
+    )
+    assert saved.logo.name.startswith("trust-logos/")
+    (event,) = AuditEvent.objects.filter(action="trust.settings_changed")
+    assert event.details["changed"]["logo"] == {
+        "before": "viewflow/img/user.png",
+        "after": saved.logo.name,
+    }
+    case = demo_cases.case_at(Status.NO_CASE_TO_ANSWER)
+    letter = letters.issue_letter(
+        case=case, by=demo_cases.hr(), kind=LetterKind.NO_FURTHER_ACTION, inputs={}
+    )
+    assert has_picture(letter)

@@ -73,8 +73,8 @@ class TrustSettingsForm(forms.Form):
             del self.fields["remove_logo"]
         if uses_static_logo:
             self.fields["logo"].help_text += (
-                f" Letters now carry the installation's logo ({uses_static_logo}); once these "
-                "settings are saved they carry only a logo uploaded here."
+                f" Letters now carry the installation's logo ({uses_static_logo}); saving these "
+                "settings keeps it as the trust's own if it is a PNG or JPEG."
             )
         shown = defaults()
         for figure in PROCEDURE_FIGURES:

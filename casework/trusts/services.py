@@ -21,7 +21,8 @@ from django.template.defaultfilters import filesizeformat
 
 from casework import audit, clock, permissions
 from casework.errors import NotAllowed, RuleBroken
-from casework.evidence import check_upload
+from casework.evidence import CheckedFile, check_file, check_upload
+from casework.letters.rendering import ResourceRefused, read_static
 from casework.models import Trust, TrustSettings, User
 from casework.records.storage import files_removed_on_failure
 from casework.trusts import configuration
@@ -216,7 +217,9 @@ def values_in_force(trust: Trust | int) -> dict[str, object]:
         "address": head.address,
         "telephone": head.telephone,
         "email": head.email,
-        "logo": head.logo_file,
+        # A picture in the file store, or the installation's static logo (of a trust that
+        # has not saved its settings).
+        "logo": head.logo_file or head.logo_static,
         **{f"procedure.{k}": v for k, v in configuration.procedure_settings(trust_id).items()},
         **{f"retention.{k}": v for k, v in configuration.retention_settings(trust_id).items()},
         "reminder_escalation_working_days": configuration.reminder_escalation_working_days(
@@ -324,6 +327,15 @@ def _checked_logo(logo: UploadedFile, problems: dict[str, str]):
         return None
 
 
+def _installation_logo(name: str) -> CheckedFile | None:
+    """The environment's static logo as a trust's own picture; None if it is not a PNG or
+    JPEG (an SVG, say), which the trust's letters then go without until one is uploaded."""
+    try:
+        return check_file(name=name, content=read_static(name), accept=LOGO_TYPES)
+    except (RuleBroken, ResourceRefused):
+        return None
+
+
 @transaction.atomic
 def change_trust_settings(
     *,
@@ -382,12 +394,19 @@ def change_trust_settings(
     after.update({f"retention.{k}": v for k, v in checked_retention.items()})
     after["reminder_escalation_working_days"] = escalation
     after["logo"] = "" if remove_logo else before["logo"]
+    carried = None
+    if row is None and checked_logo is None and not remove_logo and before["logo"]:
+        # A trust saving its settings for the first time keeps the installation's logo, as
+        # a picture of its own: from now on its letters carry only its own.
+        carried = _installation_logo(before["logo"])
+        after["logo"] = ""
 
     if row is None:
         row = TrustSettings(trust=trust)
     with files_removed_on_failure() as saver:
-        if checked_logo is not None:
-            after["logo"] = saver.save(LOGO_FOLDER, checked_logo.content, checked_logo.extension)
+        kept = checked_logo or carried
+        if kept is not None:
+            after["logo"] = saver.save(LOGO_FOLDER, kept.content, kept.extension)
         changed = {
             key: {"before": before[key], "after": value}
             for key, value in after.items()
