@@ -518,3 +518,14 @@ def test_a_trust_saving_its_settings_first_keeps_the_installations_logo_as_its_o
         case=case, by=demo_cases.hr(), kind=LetterKind.NO_FURTHER_ACTION, inputs={}
     )
     assert has_picture(letter)
+
+
+def test_the_installations_logo_can_be_left_off_when_the_settings_are_first_saved(client, settings):
+    settings.CASEWORK_LETTERHEAD = {**settings.CASEWORK_LETTERHEAD, "LOGO": "viewflow/img/user.png"}
+    trust = st_clare()
+    client.force_login(administrator_of(trust))
+    assert "the installation's logo" in client.get(SETTINGS_PAGE).content.decode()
+    page = client.post(SETTINGS_PAGE, form_data(trust, remove_logo="on"))
+    assert page.status_code == 302
+    assert TrustSettings.objects.get(trust=trust).logo.name == ""
+    assert configuration.letterhead_values(trust.pk).logo_static == ""

@@ -41,7 +41,7 @@ class TrustSettingsView(ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         letterhead = configuration.letterhead_values(self.trust.pk)
-        kwargs["has_logo"] = bool(letterhead.logo_file)
+        kwargs["has_logo"] = bool(letterhead.logo_file or letterhead.logo_static)
         kwargs["uses_static_logo"] = letterhead.logo_static
         return kwargs
 
