@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
@@ -484,14 +484,20 @@ def case_at(status: str, *, hearing_held: bool = False, **concern_options) -> Ca
     return case
 
 
-def walk(steps: list[Step], *, hearing_held: bool = False, **concern_options) -> Case:
+def walk(
+    steps: list[Step],
+    *,
+    hearing_held: bool = False,
+    each_step: Callable[[str], AbstractContextManager] = lambda name: nullcontext(),
+    **concern_options,
+) -> Case:
     """Raise a concern and take ``steps``, each at a moment that fits the procedure.
 
     A chair decides only after the hearing, so a case that has been through one is walked
     through a past worked back from today: the last hearing was on the last working day,
     each hearing was arranged with the notice the rules require, and the other steps came a
     working day apart. Steps after the last hearing held (sign-off, issue, an appeal being
-    lodged) happen now.
+    lodged) happen now. ``each_step(name)`` is entered around each step (a benchmark times it).
     """
     subject = person(*concern_options.get("subject", ("Daniel", "Shaw")))
     moments = _timeline(
@@ -499,11 +505,13 @@ def walk(steps: list[Step], *, hearing_held: bool = False, **concern_options) ->
         calendar=Calendar(trust_id=subject.trust_id, school_id=subject.school_id),
         held=hearing_held,
     )
-    with _at(moments[0]):
+    with _at(moments[0]), each_step("raise_concern"):
         case = raise_concern(**concern_options)
     for step, moment in zip(steps, moments[1:], strict=True):
         with _at(moment):
-            case = step(Case.objects.get(pk=case.pk))
+            case = Case.objects.get(pk=case.pk)
+            with each_step(getattr(step, "__name__", "step")):
+                case = step(case)
     return Case.objects.get(pk=case.pk)
 
 
