@@ -3,6 +3,8 @@
 from casework.models import Trust
 
 ST_CLARE = "St Clare Catholic Multi Academy Trust"
+# The second trust: not in the reference data; the ``second_trust`` fixture seeds it.
+SECOND = "Our Lady of Walsingham Catholic Academy Trust"
 
 
 def demo_trust_id() -> int:
