@@ -7,6 +7,7 @@ opened is recorded in the audit trail. Every change to a sign-in, a staff record
 is recorded in the trail too, with what it was before and after.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -175,13 +176,66 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "urn", "trust"]
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "school", "deputy"]
+
+    def clean(self):
+        cleaned = super().clean()
+        school = cleaned.get("school")
+        person = self.instance.person if self.instance.person_id else None
+        trust_id = getattr(self, "trust_id", None) or (person.trust_id if person else None)
+        if school is not None and trust_id is not None and school.trust_id != trust_id:
+            raise forms.ValidationError(f"{school.name} is a school of another trust.")
+        return cleaned
+
+
+class RoleAssignmentFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The person's trust as the page sends it: a role is held at a school of one's own.
+        trust = self.data.get("trust") if self.is_bound else None
+        form.trust_id = int(trust) if trust and str(trust).isdigit() else self.instance.trust_id
+        return form
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    form = RoleAssignmentForm
+    formset = RoleAssignmentFormSet
     extra = 0
+
+
+class StaffMemberForm(forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = [
+            "trust",
+            "school",
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "kind",
+            "is_teacher",
+            "started_on",
+            "left_on",
+            "date_of_birth",
+            "user",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        school, trust = cleaned.get("school"), cleaned.get("trust")
+        if school is not None and trust is not None and school.trust_id != trust.pk:
+            raise forms.ValidationError(f"{school.name} is a school of another trust.")
+        return cleaned
 
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(ChangesAudited, admin.ModelAdmin):
+    form = StaffMemberForm
     list_display = ["full_name", "job_title", "school", "kind", "is_teacher", "left_on"]
     list_filter = ["kind", "is_teacher", "school"]
     search_fields = ["first_name", "last_name", "email"]

@@ -17,7 +17,7 @@ from viewflow.workflow.models import Process, Task
 
 from . import clock, demo
 from .intake import concerns
-from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status, Trust, User
+from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status, User
 from .services import (
     allegations,
     appeals,
@@ -58,13 +58,11 @@ def hr(case: Case | None = None) -> User:
     return person(*cast(case).hr).user
 
 
-def clause(code: str, *, trust: Trust | None = None) -> Clause:
-    """A clause of the trust's current policy (St Clare's where no trust is given)."""
-    if trust is None:
-        return Clause.objects.get(
-            policy__trust__name=demo.ST_CLARE.name, policy__is_current=True, code=code
-        )
-    return Clause.objects.get(policy__trust=trust, policy__is_current=True, code=code)
+def clause(code: str, *, trust_id: int | None = None) -> Clause:
+    """A clause of a trust's current policy: St Clare's (the demo's schools') by default."""
+    if trust_id is None:
+        trust_id = School.objects.filter(name=demo.SCHOOLS[0][0]).values("trust_id")[:1]
+    return Clause.objects.get(policy__is_current=True, policy__trust_id=trust_id, code=code)
 
 
 def raise_concern(
@@ -92,7 +90,7 @@ def raise_concern(
             account_kind="personal",
             what_was_seen=_another_post(what_was_seen, reporter_person, subject_person),
             links=["https://www.facebook.com/example/posts/1"],
-            suspected_clauses=[clause(code, trust=subject_person.trust) for code in clauses],
+            suspected_clauses=[clause(code, trust_id=subject_person.trust_id) for code in clauses],
             pupils_involved=pupils_involved,
             pupil_left_on=pupil_left_on,
         ),

@@ -78,13 +78,13 @@ def acknowledge_concern(case: Case) -> None:
 
 
 def hr_recipients(case: Case) -> list[str]:
-    """HR case managers free of a conflict in this case."""
+    """The case's trust's HR case managers free of a conflict in it."""
     excluded = permissions.conflicted_ids(case)
     return sorted(
         a.person.user.email
-        for a in RoleAssignment.objects.filter(role=Role.HR_CASE_MANAGER).select_related(
-            "person__user"
-        )
+        for a in RoleAssignment.objects.filter(
+            role=Role.HR_CASE_MANAGER, person__trust_id=case.trust_id
+        ).select_related("person__user")
         if a.person_id not in excluded and a.person.can_sign_in
     )
 
@@ -95,7 +95,7 @@ def dpo_recipients(case: Case) -> list[User]:
     return [
         a.person.user
         for a in RoleAssignment.objects.filter(
-            role=Role.DATA_PROTECTION_OFFICER, person__trust_id=case.subject.trust_id
+            role=Role.DATA_PROTECTION_OFFICER, person__trust_id=case.trust_id
         ).select_related("person__user")
         if a.person_id not in excluded and a.person.can_sign_in
     ]

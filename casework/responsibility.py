@@ -34,8 +34,13 @@ def _eligible(people: Iterable[StaffMember], *, excluding: set[int]) -> list[Sta
     return [p for p in people if p.pk not in excluding and p.can_sign_in]
 
 
-def _holders(role: Role, *, school_id: int | None = None, deputies_last: bool = True):
-    assignments = RoleAssignment.objects.filter(role=role).select_related("person__user")
+def _holders(
+    role: Role, *, trust_id: int, school_id: int | None = None, deputies_last: bool = True
+):
+    """Who holds ``role`` in the trust (at the school, for a school role)."""
+    assignments = RoleAssignment.objects.filter(
+        role=role, person__trust_id=trust_id
+    ).select_related("person__user")
     if school_id is not None:
         assignments = assignments.filter(school_id=school_id)
     elif role in SCHOOL_ROLES:
@@ -52,9 +57,9 @@ def _in_the_headteachers_place(case: Case) -> list[list[StaffMember]]:
     """The school's headteacher; if they are too close, its chair of governors; then the
     trust executive."""
     return [
-        _holders(Role.HEADTEACHER, school_id=case.school_id),
-        _holders(Role.CHAIR_OF_GOVERNORS, school_id=case.school_id),
-        _holders(Role.TRUST_EXECUTIVE),
+        _holders(Role.HEADTEACHER, trust_id=case.trust_id, school_id=case.school_id),
+        _holders(Role.CHAIR_OF_GOVERNORS, trust_id=case.trust_id, school_id=case.school_id),
+        _holders(Role.TRUST_EXECUTIVE, trust_id=case.trust_id),
     ]
 
 
@@ -68,7 +73,7 @@ def choose_safeguarding_lead(case: Case) -> StaffMember:
     """
     excluding = conflicted_ids(case)
     for candidates in (
-        _holders(Role.SAFEGUARDING_LEAD, school_id=case.school_id),
+        _holders(Role.SAFEGUARDING_LEAD, trust_id=case.trust_id, school_id=case.school_id),
         *_in_the_headteachers_place(case),
     ):
         eligible = _eligible(candidates, excluding=excluding)
@@ -84,11 +89,7 @@ def choose_data_protection_officer(case: Case) -> StaffMember | None:
     """The trust's Data Protection Officer, free of a conflict and able to sign in; None
     leaves the decision in the queue every DPO of the trust sees, so nothing waits on it."""
     excluding = conflicted_ids(case)
-    officers = [
-        person
-        for person in _holders(Role.DATA_PROTECTION_OFFICER)
-        if person.trust_id == case.subject.trust_id
-    ]
+    officers = _holders(Role.DATA_PROTECTION_OFFICER, trust_id=case.trust_id)
     eligible = _eligible(officers, excluding=excluding)
     return eligible[0] if eligible else None
 
@@ -143,7 +144,13 @@ def _ensure_can_sign_in(person: StaffMember, role_name: str) -> None:
         )
 
 
+def _ensure_of_the_trust(case: Case, person: StaffMember) -> None:
+    if person.trust_id != case.trust_id:
+        raise RuleBroken(f"{person.full_name} works for another trust: choose someone in this one.")
+
+
 def ensure_may_investigate(case: Case, person: StaffMember) -> None:
+    _ensure_of_the_trust(case, person)
     if not RoleAssignment.objects.filter(person=person, role=Role.INVESTIGATING_OFFICER).exists():
         raise RuleBroken(f"{person.full_name} does not hold the investigating officer role.")
     _ensure_independent(
@@ -190,10 +197,11 @@ def chair_exclusions(case: Case, *, appeal: bool) -> dict[int, str]:
 
 
 def _chairs_here(case: Case) -> Q:
-    """A headteacher (of any school) or a trust executive may chair; a chair of governors,
-    only a case at their own school."""
-    return Q(role__in=[Role.HEADTEACHER, Role.TRUST_EXECUTIVE]) | Q(
-        role=Role.CHAIR_OF_GOVERNORS, school_id=case.school_id
+    """A headteacher (of any school of the trust) or a trust executive may chair; a chair of
+    governors, only a case at their own school."""
+    return Q(person__trust_id=case.trust_id) & (
+        Q(role__in=[Role.HEADTEACHER, Role.TRUST_EXECUTIVE])
+        | Q(role=Role.CHAIR_OF_GOVERNORS, school_id=case.school_id)
     )
 
 
@@ -252,6 +260,7 @@ def chair_candidates(case: Case, *, appeal: bool) -> list[StaffMember]:
 
 
 def ensure_may_be_witness(case: Case, person: StaffMember) -> None:
+    _ensure_of_the_trust(case, person)
     _ensure_independent(
         case,
         person,

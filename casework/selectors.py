@@ -37,6 +37,7 @@ from .models import (
     User,
     involved_case_ids,
 )
+from .trusts import configuration
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,9 @@ def features_for(user: User) -> list[Feature]:
             )
         )
     if permissions.may_see_failed_mail(user):
-        failed = OutgoingMail.objects.filter(status=MailStatus.FAILED).count()
+        failed = OutgoingMail.objects.filter(
+            configuration.of_trust(permissions.trust_of(user)), status=MailStatus.FAILED
+        ).count()
         features.append(
             Feature(
                 f"Failed e-mail ({failed})" if failed else "Failed e-mail",
@@ -485,10 +488,13 @@ def low_level_log(user: User) -> QuerySet[LowLevelConcern]:
     entries = LowLevelConcern.objects.select_related(
         "case", "case__subject", "school", "recorded_by"
     ).order_by("-recorded_at", "-pk")
+    person = permissions.person_of(user)
+    if person is None:
+        return entries.none()
     if permissions.is_hr(user):
-        return entries.exclude(case__subject=permissions.person_of(user))
+        return entries.filter(case__trust_id=person.trust_id).exclude(case__subject=person)
     schools = permissions.schools_where(user, Role.SAFEGUARDING_LEAD)
-    return entries.filter(school_id__in=schools).exclude(case__subject=permissions.person_of(user))
+    return entries.filter(school_id__in=schools).exclude(case__subject=person)
 
 
 # --- Oversight ------------------------------------------------------------------------------
@@ -538,7 +544,9 @@ def audit_log(
         return AuditEvent.objects.none()
     # The reader's own few cases, by the case id column (not references inside the JSON).
     own = involved_case_ids(person)
-    events = AuditEvent.objects.exclude(case_id__in=own)
+    events = AuditEvent.objects.filter(configuration.of_trust(person.trust_id)).exclude(
+        case_id__in=own
+    )
     hidden_references = list(Case.objects.filter(pk__in=own).values_list("reference", flat=True))
     if hidden_references:
         # A refusal names its case in the details only (see AuditContextMiddleware).
@@ -589,8 +597,10 @@ def subject_access_requests(user: User) -> QuerySet[SubjectAccessRequest]:
     sees a request about themselves."""
     if not permissions.may_handle_subject_access(user):
         return SubjectAccessRequest.objects.none()
+    person = permissions.person_of(user)
     return (
-        SubjectAccessRequest.objects.exclude(person=permissions.person_of(user))
+        SubjectAccessRequest.objects.filter(person__trust_id=person.trust_id)
+        .exclude(person=person)
         .select_related("person__school", "export_produced_by", "logged_by")
         .order_by(F("answered_on").desc(nulls_first=True), "due_on", "id")
     )

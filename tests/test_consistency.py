@@ -54,6 +54,7 @@ def earlier_case(
     case = Case.objects.create(
         reference=f"SM-{year}-{9000 + next(NUMBERS)}",
         policy=policy,
+        trust_id=about.trust_id,
         school=about.school,
         subject=about,
         reporter=person("Priya", "Patel"),

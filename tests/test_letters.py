@@ -319,7 +319,8 @@ def test_an_employees_outcome_letter_for_each_sanction(sanction, kind):
         months = procedure(
             "FIRST_WARNING_LIVE_MONTHS"
             if sanction == Sanction.FIRST_WRITTEN_WARNING
-            else "FINAL_WARNING_LIVE_MONTHS"
+            else "FINAL_WARNING_LIVE_MONTHS",
+            trust=case.trust_id,
         )
         assert not read.missing(
             f"is live for {months} months: from {short(case.sanction_effective_on)} to "

@@ -57,7 +57,7 @@ def test_a_request_is_due_one_calendar_month_after_the_day_it_was_received(time_
     time_machine.move_to(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC), tick=False)
     sar = logged(received_on=D(2026, 9, 3))
     assert sar.due_on == D(2026, 10, 5)  # 3 October 2026 is a Saturday
-    assert sar.due_on == subject_access_due(D(2026, 9, 3), extended=False)
+    assert sar.due_on == subject_access_due(D(2026, 9, 3), extended=False, trust=demo_trust_id())
     event = AuditEvent.objects.get(action="subject_access.logged")
     assert event.actor == hr() and event.object_id == str(sar.pk)
     assert event.details["due_on"] == "2026-10-05"
@@ -69,8 +69,12 @@ def test_the_months_are_settings(settings):
         "SUBJECT_ACCESS_MONTHS": 2,
         "SUBJECT_ACCESS_EXTENSION_MONTHS": 1,
     }
-    assert subject_access_due(D(2026, 3, 10), extended=False) == D(2026, 5, 11)  # 10 May: Sun
-    assert subject_access_due(D(2026, 3, 10), extended=True) == D(2026, 6, 10)
+    assert subject_access_due(D(2026, 3, 10), extended=False, trust=demo_trust_id()) == D(
+        2026, 5, 11
+    )  # 10 May: Sun
+    assert subject_access_due(D(2026, 3, 10), extended=True, trust=demo_trust_id()) == D(
+        2026, 6, 10
+    )
 
 
 def test_hr_logs_a_request_and_sees_it_listed_with_its_due_date(sign_in):

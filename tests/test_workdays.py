@@ -41,7 +41,7 @@ def at(day: D, hour: int = 9, minute: int = 0) -> datetime.datetime:
 
 def unsaved_case(school, **fields) -> Case:
     """A case as the deadline rules see it: only its dates, status and school matter."""
-    return Case(school=school, **fields)
+    return Case(trust_id=school.trust_id, school=school, **fields)
 
 
 # --- The calendar -------------------------------------------------------------------------

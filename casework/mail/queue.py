@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from casework import audit, permissions
 from casework.errors import NotAllowed, RuleBroken
-from casework.models import Case, Letter, MailStatus, OutgoingMail, User
+from casework.models import Case, Letter, MailStatus, OutgoingMail, StaffMember, User
+from casework.trusts import configuration
 
 from .tasks import enqueue_after_commit
 
@@ -33,16 +34,26 @@ def send_after_commit(
     addresses = sorted({address for address in to if address})
     if not addresses:
         return None
+    case = case if case is not None else (letter.case if letter is not None else None)
     message = OutgoingMail.objects.create(
         to=addresses,
         reply_to=list(reply_to or []),
         subject=subject[:200],
         body=body,
-        case=case if case is not None else (letter.case if letter is not None else None),
+        case=case,
+        trust_id=case.trust_id if case is not None else _trust_of_recipients(addresses),
         letter=letter,
     )
     enqueue_after_commit(message.pk)
     return message
+
+
+def _trust_of_recipients(addresses: list[str]) -> int | None:
+    """The trust of whoever the message goes to, for mail about no case (a reminder, a
+    notice): each is sent to one trust's people."""
+    return (
+        StaffMember.objects.filter(email__in=addresses).values_list("trust_id", flat=True).first()
+    )
 
 
 def failed_messages(
@@ -52,7 +63,9 @@ def failed_messages(
     older than ``before``). Each says whether the case it concerns is one ``user`` is too
     close to (``hidden``): then its page shows neither the case nor the letter's title."""
     person = permissions.person_of(user)
-    messages = OutgoingMail.objects.filter(status=MailStatus.FAILED)
+    messages = OutgoingMail.objects.filter(
+        configuration.of_trust(permissions.trust_of(user)), status=MailStatus.FAILED
+    )
     if before is not None:
         messages = messages.filter(pk__lt=before)
     too_close = (
@@ -67,11 +80,16 @@ def failed_messages(
     )
 
 
-def long_waiting(*, limit: int = 50) -> tuple[int, list[OutgoingMail]]:
-    """Messages still waiting to be sent long after they were queued (how many, and the
-    oldest few): they mean the mail worker is not running, or cannot keep up."""
+def long_waiting(user: User, *, limit: int = 50) -> tuple[int, list[OutgoingMail]]:
+    """The reader's trust's messages still waiting to be sent long after they were queued
+    (how many, and the oldest few): they mean the mail worker is not running, or cannot
+    keep up."""
     cutoff = timezone.now() - datetime.timedelta(minutes=settings.CASEWORK_MAIL["STALE_MINUTES"])
-    waiting = OutgoingMail.objects.filter(status=MailStatus.QUEUED, queued_at__lt=cutoff)
+    waiting = OutgoingMail.objects.filter(
+        configuration.of_trust(permissions.trust_of(user)),
+        status=MailStatus.QUEUED,
+        queued_at__lt=cutoff,
+    )
     return waiting.count(), list(waiting.order_by("queued_at")[:limit])
 
 
@@ -81,6 +99,10 @@ def resend(*, message: OutgoingMail, by: User) -> OutgoingMail:
         raise NotAllowed("Only HR case managers may send failed e-mail again.")
     with transaction.atomic():
         message = OutgoingMail.objects.select_for_update().get(pk=message.pk)
+        if not OutgoingMail.objects.filter(
+            configuration.of_trust(permissions.trust_of(by)), pk=message.pk
+        ).exists():
+            raise NotAllowed("This e-mail is another trust's.")
         if message.status != MailStatus.FAILED:
             raise RuleBroken("This e-mail is no longer failed: it was sent again already.")
         if message.case_id is not None and not permissions.can_view_case(by, message.case):

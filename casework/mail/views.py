@@ -40,7 +40,7 @@ class FailedMailView(HROnly, TemplateView):
             summary="Failed e-mail viewed",
             details={"before": before} if before else None,
         )
-        waiting_count, waiting = queue.long_waiting(limit=10)
+        waiting_count, waiting = queue.long_waiting(self.request.user, limit=10)
         context.update(
             waiting_count=waiting_count,
             waiting=waiting,

@@ -30,6 +30,11 @@ class OutgoingMail(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="outgoing_mail"
     )
+    # Whose mail it is: the case's trust, or the recipients'. Empty for mail queued before
+    # one installation served several trusts (the first trust's).
+    trust = models.ForeignKey(
+        "casework.Trust", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # A letter e-mailed to its recipient: its PDF is attached, read and checked against its
     # hash when the message is sent.
     letter = models.ForeignKey(

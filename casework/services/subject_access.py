@@ -48,6 +48,8 @@ def _ensure_may_handle(request: SubjectAccessRequest | None, by: User | None) ->
         return
     if not permissions.may_handle_subject_access(by):
         raise NotAllowed("Subject access requests are handled by HR case managers.")
+    if request is not None and request.person.trust_id != permissions.trust_of(by):
+        raise NotAllowed("This request is another trust's.")
     if request is not None and permissions.too_close_to_subject_access(by, request):
         raise NotAllowed(
             "You are too close to this request (it is about you, or its export holds a case "
@@ -82,6 +84,8 @@ def log_subject_access_request(
 ) -> SubjectAccessRequest:
     """Record a request as it arrived; its deadline runs from the day it was received."""
     _ensure_may_handle(None, by)
+    if person.trust_id != permissions.trust_of(by):
+        raise RuleBroken("Choose someone in your trust's workforce.")
     if permissions.person_of(by) == person:
         raise NotAllowed(
             "You cannot log a subject access request about yourself: another HR case manager "

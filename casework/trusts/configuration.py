@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from casework.models import Trust, TrustSettings
 
@@ -86,3 +87,16 @@ def letterhead_values(trust: Trust | int) -> LetterheadValues:
         logo_file="",
         logo_static=values.get("LOGO") or "",
     )
+
+
+def of_trust(trust_id: int | None, *, field: str = "trust") -> Q:
+    """Rows of a trust's own, by a nullable trust column (the audit trail, the mail queue).
+
+    Rows written before one installation served several trusts carry no trust: they are
+    the installation's first trust's, the only one there was.
+    """
+    if trust_id is None:
+        return Q(pk__in=[])
+    first = Trust.objects.order_by("pk").values_list("pk", flat=True).first()
+    own = Q(**{f"{field}_id": trust_id})
+    return own | Q(**{f"{field}__isnull": True}) if trust_id == first else own
