@@ -353,6 +353,7 @@ def test_the_second_trust_has_the_policy_imported_from_its_own_document(second_t
     adopted = AuditEvent.objects.get(action="policy.version_adopted", object_id=str(policy.pk))
     assert adopted.details["source"]["name"] == "walsingham-social-media-policy.txt"
     assert adopted.details["clauses"] == [code for code, _ in WALSINGHAM_CLAUSES]
+    assert adopted.trust == second_trust  # on its own trust's trail, not St Clare's
 
 
 def test_the_fixture_imports_through_the_command_to_the_same_clauses(second_trust, capsys):
