@@ -134,8 +134,21 @@ def may_use_admin(user: User | None) -> bool:
 
 
 def conflicted_ids(case: Case) -> set[int]:
-    """People too close to a case to see or act on it: the subject, reporter and witnesses."""
-    return {case.subject_id, case.reporter_id, *case.witnesses.values_list("pk", flat=True)}
+    """People too close to a case to see or act on it: the subject, reporter and witnesses.
+
+    Read once per case object: a page asks several rules about the same case. Adding a
+    witness forgets it (``forget_conflicts``)."""
+    known = getattr(case, "_casework_conflicted", None)
+    if known is None:
+        known = frozenset(
+            {case.subject_id, case.reporter_id, *case.witnesses.values_list("pk", flat=True)}
+        )
+        case._casework_conflicted = known
+    return set(known)
+
+
+def forget_conflicts(case: Case) -> None:
+    case.__dict__.pop("_casework_conflicted", None)
 
 
 def _is(user: User | None, person_id: int | None) -> bool:

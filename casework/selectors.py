@@ -239,6 +239,11 @@ def case_for(user: User, reference: str) -> Case:
             "signing_authority",
             "appeal_chair",
             "safeguarding_lead",
+            # The records a case has at most one of, read with it (absent ones too).
+            "lado_referral",
+            "settlement",
+            "investigation_report",
+            "appeal",
         )
         .filter(reference=reference)
         .first()

@@ -135,6 +135,7 @@ def record_statement(
         if witness is not None:
             responsibility.ensure_may_be_witness(case, witness)
             case.witnesses.add(witness)
+            permissions.forget_conflicts(case)
         recorded = WitnessStatement.objects.create(
             case=case,
             witness=witness,

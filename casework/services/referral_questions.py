@@ -57,18 +57,28 @@ class Question:
         return bool(self.why) and self.decision is None
 
 
-def _lado(case: Case) -> LadoReferral | None:
-    return LadoReferral.objects.filter(case=case).first()
+@dataclass(frozen=True)
+class _Records:
+    """What the questions turn on, read once: the LADO's referral and any settlement."""
+
+    lado: LadoReferral | None
+    settlement: Settlement | None
+
+    @classmethod
+    def of(cls, case: Case) -> _Records:
+        return cls(
+            lado=LadoReferral.objects.filter(case=case).first(),
+            settlement=Settlement.objects.filter(case=case).first(),
+        )
 
 
-def _lado_substantiated(case: Case) -> bool:
-    lado = _lado(case)
-    return lado is not None and lado.outcome == LadoOutcome.SUBSTANTIATED
+def _lado_substantiated(records: _Records) -> bool:
+    return records.lado is not None and records.lado.outcome == LadoOutcome.SUBSTANTIATED
 
 
-def concerns_harm_to_a_child(case: Case) -> bool:
+def concerns_harm_to_a_child(case: Case, records: _Records | None = None) -> bool:
     """The harm test, as this module's docstring states it."""
-    lado = _lado(case)
+    lado = (records or _Records.of(case)).lado
     if lado is not None and lado.outcome not in HARM_NOT_ESTABLISHED:
         return True
     upheld = Q(hearing_finding__in=UPHELD_FINDINGS) | Q(
@@ -77,9 +87,9 @@ def concerns_harm_to_a_child(case: Case) -> bool:
     return case.allegations.filter(upheld, clause__safeguarding=True).exists()
 
 
-def _left(case: Case) -> str:
+def _left(case: Case, records: _Records) -> str:
     """How the subject left while the case was open, if they did."""
-    settlement = Settlement.objects.filter(case=case).first()
+    settlement = records.settlement
     if settlement is not None:
         return f"they are leaving under {LEAVING_UNDER[settlement.kind]}"
     if case.subject_resigned_on:
@@ -87,30 +97,32 @@ def _left(case: Case) -> str:
     return ""
 
 
-def dbs_question_due(case: Case) -> str:
+def dbs_question_due(case: Case, records: _Records | None = None) -> str:
     """Why the DBS question must be answered, or "" if the rules do not call for it (yet)."""
-    if _lado_substantiated(case):
+    records = records or _Records.of(case)
+    if _lado_substantiated(records):
         return "the LADO found the allegation substantiated"
-    if not concerns_harm_to_a_child(case):
+    if not concerns_harm_to_a_child(case, records):
         return ""
     if case.sanction in DISMISSALS:
         return "they were dismissed in a case about harm to a child"
     if case.sanction == Sanction.VOLUNTEERING_ENDED:
         return "their volunteering was ended in a case about harm to a child"
-    left = _left(case)
+    left = _left(case, records)
     return f"{left}, in a case about harm to a child" if left else ""
 
 
-def tra_question_due(case: Case) -> str:
+def tra_question_due(case: Case, records: _Records | None = None) -> str:
     """Why the TRA question must be considered, or "" if the rules do not call for it (yet)."""
     if not case.subject.is_teacher:
         return ""
     if case.sanction in DISMISSALS:
         return "a teacher was dismissed for misconduct"
-    left = _left(case)
+    records = records or _Records.of(case)
+    left = _left(case, records)
     if left:
         return f"they are a teacher and {left}"
-    if _lado_substantiated(case):
+    if _lado_substantiated(records):
         return "the LADO found the allegation against a teacher substantiated"
     return ""
 
@@ -127,8 +139,12 @@ def current_decision(case: Case, body: str) -> ReferralDecision | None:
 def referral_questions(case: Case) -> list[Question]:
     """The case's referral questions: why each is due, and what was decided."""
     due = {ReferralBody.DBS: dbs_question_due, ReferralBody.TRA: tra_question_due}
+    records = _Records.of(case)
+    latest: dict[str, ReferralDecision] = {}
+    for decision in case.referral_decisions.order_by("-recorded_at", "-id"):
+        latest.setdefault(decision.body, decision)
     return [
-        Question(body=body, why=due[body](case), decision=current_decision(case, body))
+        Question(body=body, why=due[body](case, records), decision=latest.get(body))
         for body in bodies_for(case)
     ]
 
