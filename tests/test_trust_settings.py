@@ -529,3 +529,14 @@ def test_the_installations_logo_can_be_left_off_when_the_settings_are_first_save
     assert page.status_code == 302
     assert TrustSettings.objects.get(trust=trust).logo.name == ""
     assert configuration.letterhead_values(trust.pk).logo_static == ""
+
+
+def test_the_demos_administrator_opens_st_clares_settings(client):
+    person = StaffMember.objects.select_related("trust").get(
+        email=demo.email_for("Siobhan", "Kelly")
+    )
+    client.force_login(person.user)
+    page = client.get(SETTINGS_PAGE)
+    assert page.status_code == 200
+    assert page.context["trust"] == st_clare()
+    assert page.context["form"]["letterhead_name"].value() == ST_CLARE
