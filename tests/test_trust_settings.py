@@ -262,6 +262,23 @@ def test_the_environments_static_logo_still_prints_for_a_trust_that_saved_nothin
     assert has_picture(letter)
 
 
+def test_a_trust_that_saved_nothing_writes_under_its_own_name_never_another_trusts(settings):
+    settings.CASEWORK_LETTERHEAD = {**settings.CASEWORK_LETTERHEAD, "LOGO": "viewflow/img/user.png"}
+    other = second_trust()
+    letter = letters.issue_letter(
+        case=closed_with_no_case_in(other),
+        by=other.hr,
+        kind=LetterKind.NO_FURTHER_ACTION,
+        inputs={},
+    )
+    text = text_of(letter)
+    assert f"{other.trust.name} 1 Second Street Elsewhere" in text
+    head = django_settings.CASEWORK_LETTERHEAD
+    for theirs in (head["TRUST_NAME"], head["TELEPHONE"], head["EMAIL"], "Cathedral Close"):
+        assert theirs not in text
+    assert not has_picture(letter)
+
+
 def test_a_letter_fetches_only_a_png_or_jpeg_logo_it_carries_itself():
     import base64
 
