@@ -67,16 +67,21 @@ def record(
     case: Any = None,
     target: models.Model | None = None,
     details: dict | None = None,
+    trust_id: int | None = None,
 ) -> AuditEvent:
     """Append one event to its chain: the case's own, or the general one for no case.
 
     Runs inside the caller's transaction, so an action and its audit event are written
     together or not at all. The chain's head row is locked for the rest of that
     transaction, which keeps each chain a single line while writes on other cases go on.
+    ``trust_id`` names the trust whose trail an event about no case is on where the actor
+    does not say (a policy version a command adopted for one trust); otherwise it is the
+    case's trust, or the acting person's.
     """
     case_id = case.pk if case is not None else None
     chain = chain_for(case_id)
-    trust_id = _trust_of(case, actor)
+    if trust_id is None:
+        trust_id = _trust_of(case, actor)
     with transaction.atomic():
         head = _locked_head(chain)
         event = AuditEvent(

@@ -1,6 +1,13 @@
-"""The fictional people and schools of the demonstration data (see README.md)."""
+"""The fictional trusts, people and schools of the demonstration data (see README.md).
+
+St Clare's is the demo's first trust: its policy comes from the fixture ``load_policy``
+loads. Our Lady of Walsingham is a small second trust on the same installation: its policy
+is imported from a plain-text document, as a trust's own would be, and it has saved its own
+letterhead and one procedure figure of its own.
+"""
 
 import datetime
+from dataclasses import dataclass, field
 
 from .models import Role
 
@@ -31,6 +38,14 @@ PEOPLE = [
     ),
     ("Hannah", "Reid", "HR Case Manager", None, False, [(Role.HR_CASE_MANAGER, None, False)]),
     ("Marcus", "Obi", "Senior HR Adviser", None, False, [(Role.HR_CASE_MANAGER, None, False)]),
+    (
+        "Siobhan",
+        "Kelly",
+        "Trust Operations Manager",
+        None,
+        False,
+        [(Role.TRUST_ADMINISTRATOR, None, False)],
+    ),
     (
         "Yusuf",
         "Ahmed",
@@ -104,9 +119,160 @@ EMAIL_DOMAIN = "stclare.example"
 ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
 
 
-def email_for(first: str, last: str) -> str:
+@dataclass(frozen=True)
+class DemoTrust:
+    """A trust of the demonstration: its schools, its people, who acts in its demo cases,
+    and (for a trust after the first) the policy document it imports and the settings it
+    has saved."""
+
+    name: str
+    address: str
+    email_domain: str
+    schools: list[tuple[str, str, str]]
+    people: list[tuple]
+    leavers: list[tuple] = field(default_factory=list)
+    # Who acts in the trust's demo cases: HR, the investigating officer, the hearing chair
+    # and the appeal chair.
+    hr: tuple[str, str] = ("", "")
+    investigator: tuple[str, str] = ("", "")
+    chair: tuple[str, str] = ("", "")
+    appeal_chair: tuple[str, str] = ("", "")
+    hearing_room: str = ""
+    # A plain-text policy under fixtures/, imported as this version; "" for St Clare's,
+    # whose policy load_policy brings in.
+    policy_file: str = ""
+    policy_version: str = ""
+    # What the trust has saved of its settings (TrustSettings fields); empty: it uses the
+    # environment's values.
+    settings: dict = field(default_factory=dict)
+
+
+ST_CLARE = DemoTrust(
+    name="St Clare Catholic Multi Academy Trust",
+    address="St Clare House, 1 Cathedral Close, Ashbury AB1 0AA",
+    email_domain=EMAIL_DOMAIN,
+    schools=SCHOOLS,
+    people=PEOPLE,
+    leavers=LEAVERS,
+    hr=("Hannah", "Reid"),
+    investigator=("Emma", "Wright"),
+    chair=("Catherine", "Walsh"),
+    appeal_chair=("Anne-Marie", "Byrne"),
+    hearing_room="Meeting room 2, St Clare House",
+)
+
+WALSINGHAM = DemoTrust(
+    name="Our Lady of Walsingham Catholic Academy Trust",
+    address="Walsingham House, 4 Priory Road, Fenmouth FN2 7QX",
+    email_domain="walsingham.example",
+    schools=[
+        ("St Anselm's Catholic Primary School", "900201", "Abbey Walk, Fenmouth FN1 3RT"),
+        ("Cardinal Newman Catholic High School", "900202", "Marsh Lane, Fenmouth FN4 8LP"),
+    ],
+    people=[
+        (
+            "Gerard",
+            "Flynn",
+            "Chief Executive Officer",
+            None,
+            False,
+            [(Role.TRUST_EXECUTIVE, None, False)],
+        ),
+        ("Ngozi", "Eze", "HR Case Manager", None, False, [(Role.HR_CASE_MANAGER, None, False)]),
+        (
+            "Alan",
+            "Pritchard",
+            "Data Protection Officer",
+            None,
+            False,
+            [(Role.DATA_PROTECTION_OFFICER, None, False)],
+        ),
+        (
+            "Bernadette",
+            "Kerr",
+            "Trust Business Manager",
+            None,
+            False,
+            [(Role.TRUST_ADMINISTRATOR, None, False)],
+        ),
+        # St Anselm's
+        ("Philippa", "Moore", "Headteacher", 0, False, [(Role.HEADTEACHER, 0, False)]),
+        (
+            "Kwame",
+            "Asante",
+            "Deputy Headteacher",
+            0,
+            False,
+            [(Role.SAFEGUARDING_LEAD, 0, False), (Role.INVESTIGATING_OFFICER, 0, False)],
+        ),
+        ("Lucy", "Hart", "Year 5 Teacher", 0, False, []),
+        ("Tomasz", "Nowak", "Teaching Assistant", 0, False, []),
+        ("Eileen", "Ward", "Library Volunteer", 0, True, []),
+        ("Imelda", "Rossi", "Chair of Governors", 0, True, [(Role.CHAIR_OF_GOVERNORS, 0, False)]),
+        # Cardinal Newman
+        ("Simon", "Achebe", "Headteacher", 1, False, [(Role.HEADTEACHER, 1, False)]),
+        (
+            "Claire",
+            "Dunne",
+            "Assistant Headteacher (Pastoral)",
+            1,
+            False,
+            [(Role.SAFEGUARDING_LEAD, 1, False)],
+        ),
+        (
+            "Huw",
+            "Roberts",
+            "Assistant Headteacher",
+            1,
+            False,
+            [(Role.INVESTIGATING_OFFICER, 1, False)],
+        ),
+        ("Rebecca", "Stone", "Teacher of History", 1, False, []),
+        ("Ian", "McBride", "Teacher of Drama", 1, False, []),
+        ("Moira", "Lennon", "Chair of Governors", 1, True, [(Role.CHAIR_OF_GOVERNORS, 1, False)]),
+    ],
+    hr=("Ngozi", "Eze"),
+    investigator=("Huw", "Roberts"),
+    chair=("Gerard", "Flynn"),
+    appeal_chair=("Philippa", "Moore"),
+    hearing_room="The boardroom, Walsingham House",
+    policy_file="walsingham-social-media-policy.txt",
+    policy_version="2025.1",
+    settings={
+        "letterhead_name": "Our Lady of Walsingham Catholic Academy Trust",
+        "address": "Walsingham House, 4 Priory Road, Fenmouth FN2 7QX",
+        "telephone": "01632 961200",
+        "email": "hr@walsingham.example",
+        # The trust allows fifteen working days for an appeal, not the usual ten.
+        "procedure": {"APPEAL_WORKING_DAYS": 15},
+    },
+)
+
+TRUSTS = (ST_CLARE, WALSINGHAM)
+
+
+def email_for(first: str, last: str, domain: str = EMAIL_DOMAIN) -> str:
     local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
-    return f"{local}@{EMAIL_DOMAIN}"
+    return f"{local}@{domain}"
+
+
+def trust_named(name: str) -> DemoTrust:
+    """The demo trust of this name; St Clare's for a trust the demo does not know (one a
+    test made)."""
+    return next((trust for trust in TRUSTS if trust.name == name), ST_CLARE)
+
+
+def trust_of(first: str, last: str) -> DemoTrust:
+    """The demo trust this person works or volunteers for (St Clare's for anyone else)."""
+    for trust in TRUSTS:
+        if any(p[:2] == (first, last) for p in (*trust.people, *trust.leavers)):
+            return trust
+    return ST_CLARE
+
+
+def demo_email(first: str, last: str) -> str:
+    """A demo person's address, at their own trust's domain."""
+    return email_for(first, last, trust_of(first, last).email_domain)
 
 
 def teaches(job_title: str) -> bool:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
 from . import clock, demo
 from .intake import concerns
-from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status
+from .models import Attendance, Case, Clause, Sanction, School, StaffMember, Status, User
 from .services import (
     allegations,
     appeals,
@@ -34,20 +34,28 @@ from .services import (
 )
 from .workdays import Calendar, procedure
 
-HR = ("Hannah", "Reid")
-INVESTIGATOR = ("Emma", "Wright")
-CHAIR = ("Catherine", "Walsh")
-APPEAL_CHAIR = ("Anne-Marie", "Byrne")
+# St Clare's cast (each demo trust names its own: demo.DemoTrust).
+HR = demo.ST_CLARE.hr
+INVESTIGATOR = demo.ST_CLARE.investigator
+CHAIR = demo.ST_CLARE.chair
+APPEAL_CHAIR = demo.ST_CLARE.appeal_chair
 
 
 def person(first: str, last: str) -> StaffMember:
+    """A demo person, found at their own trust's address."""
     return StaffMember.objects.select_related("user", "school").get(
-        email=demo.email_for(first, last)
+        email=demo.demo_email(first, last)
     )
 
 
-def hr():
-    return person(*HR).user
+def cast(case: Case | None = None) -> demo.DemoTrust:
+    """The demo trust whose people act in this case (St Clare's where no case is given)."""
+    return demo.ST_CLARE if case is None else demo.trust_named(case.trust.name)
+
+
+def hr(case: Case | None = None) -> User:
+    """The HR case manager who acts in this case: one of the case's own trust."""
+    return person(*cast(case).hr).user
 
 
 def clause(code: str, *, trust_id: int | None = None) -> Clause:
@@ -118,7 +126,7 @@ def arrangement(case: Case, chair: tuple[str, str], **extra) -> hearings.Arrange
     return hearings.Arrangement(
         chair=person(*chair),
         starts_at=hearing_moment(case),
-        location="Meeting room 2, St Clare House",
+        location=cast(case).hearing_room,
         notice_given_on=clock.today(),
         companion_kind="union",
         companion_name="Jo Marsh (NEU)",
@@ -154,7 +162,7 @@ def _decides(step: Step) -> bool:
 
 
 def acknowledge(case: Case) -> Case:
-    return triage.acknowledge_concern(case=case, by=hr())
+    return triage.acknowledge_concern(case=case, by=hr(case))
 
 
 def frame_allegation(case: Case, code: str | None = None) -> Case:
@@ -163,7 +171,7 @@ def frame_allegation(case: Case, code: str | None = None) -> Case:
     )
     allegations.add_allegation(
         case=case,
-        by=hr() if case.status != Status.SAFEGUARDING_REVIEW else case.safeguarding_lead.user,
+        by=hr(case) if case.status != Status.SAFEGUARDING_REVIEW else case.safeguarding_lead.user,
         clause=case.policy.clauses.get(code=code),  # the version the case cites
         particulars=f"It is alleged that the post breached {code} of the policy.",
     )
@@ -174,7 +182,7 @@ def triage_to_investigation(case: Case) -> Case:
     frame_allegation(case)
     return triage.triage_concern(
         case=case,
-        by=hr(),
+        by=hr(case),
         decision="investigation",
         reasons="The facts need establishing.",
     )
@@ -183,8 +191,8 @@ def triage_to_investigation(case: Case) -> Case:
 def appoint(case: Case) -> Case:
     return investigation.appoint_investigating_officer(
         case=case,
-        by=hr(),
-        officer=person(*INVESTIGATOR),
+        by=hr(case),
+        officer=person(*cast(case).investigator),
         terms_of_reference="Establish who posted what, when, and on which account.",
     )
 
@@ -210,13 +218,15 @@ def report(case: Case, finding: str = "upheld") -> Case:
 
 def refer_to_hearing(case: Case) -> Case:
     return investigation.decide_on_report(
-        case=case, by=hr(), decision="hearing", reasons="There is a case to answer."
+        case=case, by=hr(case), decision="hearing", reasons="There is a case to answer."
     )
 
 
 @arranges_hearing
 def schedule(case: Case) -> Case:
-    hearings.schedule_hearing(case=case, by=hr(), arrangement=arrangement(case, CHAIR))
+    hearings.schedule_hearing(
+        case=case, by=hr(case), arrangement=arrangement(case, cast(case).chair)
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -271,13 +281,13 @@ def approve(case: Case) -> Case:
 
 
 def issue(case: Case) -> Case:
-    return outcomes.issue_outcome(case=case, by=hr())
+    return outcomes.issue_outcome(case=case, by=hr(case))
 
 
 def lodge(case: Case) -> Case:
     appeals.lodge_appeal(
         case=case,
-        by=hr(),
+        by=hr(case),
         lodged_on=clock.today(),
         grounds="The sanction is too severe for a first matter.",
     )
@@ -286,7 +296,9 @@ def lodge(case: Case) -> Case:
 
 @arranges_hearing
 def schedule_appeal(case: Case) -> Case:
-    appeals.schedule_appeal_hearing(case=case, by=hr(), arrangement=arrangement(case, APPEAL_CHAIR))
+    appeals.schedule_appeal_hearing(
+        case=case, by=hr(case), arrangement=arrangement(case, cast(case).appeal_chair)
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -307,7 +319,7 @@ def decide_appeal(case: Case, outcome: str = "sanction_reduced") -> Case:
 
 def close_after_window(case: Case) -> Case:
     return outcomes.close_after_appeal_window(
-        case=case, by=hr(), today=case.appeal_deadline + datetime.timedelta(days=1)
+        case=case, by=hr(case), today=case.appeal_deadline + datetime.timedelta(days=1)
     )
 
 
@@ -348,7 +360,7 @@ def lado_substantiated(case: Case) -> Case:
     frame_allegation(case, case.suspected_clauses.first().code)
     return safeguarding.resume_after_hold(
         case=case,
-        by=hr(),
+        by=hr(case),
         notes="The LADO confirmed by e-mail that the internal process may go on.",
         next_step=Status.APPOINTING_INVESTIGATOR,
         lado_outcome="substantiated",
@@ -367,7 +379,7 @@ def dsl_logs_low_level(case: Case) -> Case:
 def no_case(case: Case) -> Case:
     return triage.triage_concern(
         case=case,
-        by=hr(),
+        by=hr(case),
         decision="no_case_to_answer",
         reasons="The post was not theirs.",
     )
@@ -376,7 +388,7 @@ def no_case(case: Case) -> Case:
 def informal(case: Case) -> Case:
     return triage.triage_concern(
         case=case,
-        by=hr(),
+        by=hr(case),
         decision="informal",
         reasons="A word from the line manager will do.",
     )
@@ -384,14 +396,14 @@ def informal(case: Case) -> Case:
 
 def withdraw(case: Case) -> Case:
     return case_admin.withdraw_case(
-        case=case, by=hr(), reason="The reporter's account was mistaken."
+        case=case, by=hr(case), reason="The reporter's account was mistaken."
     )
 
 
 def correct_school(case: Case, school: str | None, reason: str) -> Case:
     return routing.correct_school(
         case=case,
-        by=hr(),
+        by=hr(case),
         school=School.objects.get(name=school) if school else None,
         reason=reason,
     )
@@ -484,14 +496,20 @@ def case_at(status: str, *, hearing_held: bool = False, **concern_options) -> Ca
     return case
 
 
-def walk(steps: list[Step], *, hearing_held: bool = False, **concern_options) -> Case:
+def walk(
+    steps: list[Step],
+    *,
+    hearing_held: bool = False,
+    each_step: Callable[[str], AbstractContextManager] = lambda name: nullcontext(),
+    **concern_options,
+) -> Case:
     """Raise a concern and take ``steps``, each at a moment that fits the procedure.
 
     A chair decides only after the hearing, so a case that has been through one is walked
     through a past worked back from today: the last hearing was on the last working day,
     each hearing was arranged with the notice the rules require, and the other steps came a
     working day apart. Steps after the last hearing held (sign-off, issue, an appeal being
-    lodged) happen now.
+    lodged) happen now. ``each_step(name)`` is entered around each step (a benchmark times it).
     """
     subject = person(*concern_options.get("subject", ("Daniel", "Shaw")))
     moments = _timeline(
@@ -499,11 +517,13 @@ def walk(steps: list[Step], *, hearing_held: bool = False, **concern_options) ->
         calendar=Calendar(trust_id=subject.trust_id, school_id=subject.school_id),
         held=hearing_held,
     )
-    with _at(moments[0]):
+    with _at(moments[0]), each_step("raise_concern"):
         case = raise_concern(**concern_options)
     for step, moment in zip(steps, moments[1:], strict=True):
         with _at(moment):
-            case = step(Case.objects.get(pk=case.pk))
+            case = Case.objects.get(pk=case.pk)
+            with each_step(getattr(step, "__name__", "step")):
+                case = step(case)
     return Case.objects.get(pk=case.pk)
 
 
@@ -703,7 +723,7 @@ def _referral(body: str, *, made: bool, reference: str = "", reasons: str = "") 
     def record(case: Case) -> Case:
         referrals.record_referral_decision(
             case=case,
-            by=hr(),
+            by=hr(case),
             body=body,
             made=made,
             made_on=clock.today() if made else None,
@@ -717,14 +737,14 @@ def _referral(body: str, *, made: bool, reference: str = "", reasons: str = "") 
 
 def resigns(case: Case) -> Case:
     return case_admin.record_resignation(
-        case=case, by=hr(), resigned_on=clock.today(), notes="Resigned by letter."
+        case=case, by=hr(case), resigned_on=clock.today(), notes="Resigned by letter."
     )
 
 
 def settles(case: Case) -> Case:
     referrals.record_settlement(
         case=case,
-        by=hr(),
+        by=hr(case),
         kind="settlement_agreement",
         agreed_on=clock.today(),
         leaves_on=clock.today() + datetime.timedelta(days=28),
@@ -738,8 +758,8 @@ def settles(case: Case) -> Case:
 def postponed_for_them(case: Case) -> Case:
     hearings.reschedule_hearing(
         case=case,
-        by=hr(),
-        arrangement=arrangement(case, CHAIR),
+        by=hr(case),
+        arrangement=arrangement(case, cast(case).chair),
         reason="They asked for another date: a hospital appointment that day.",
         postponed_for_companion=False,
         postponed_for_subject=True,

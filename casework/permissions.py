@@ -18,6 +18,7 @@ from .models import (
     RoleAssignment,
     StaffMember,
     SubjectAccessRequest,
+    Trust,
     User,
 )
 from .models.case import TRANSITION_RULES
@@ -123,6 +124,15 @@ def may_read_policy_review_notice(user: User | None) -> bool:
 def may_import_policy(user: User | None) -> bool:
     """HR case managers bring in a new version of their trust's policy."""
     return is_hr(user)
+
+
+def may_administer_trust(user: User | None, trust: Trust | int | None) -> bool:
+    """A trust's administrators keep its letterhead and procedure settings, and only their
+    own trust's: the role is trust-wide, and nobody holds it for another trust."""
+    if trust is None:
+        return False
+    trust_id = trust if isinstance(trust, int) else trust.pk
+    return has_role(user, Role.TRUST_ADMINISTRATOR) and trust_of(user) == trust_id
 
 
 def may_use_admin(user: User | None) -> bool:

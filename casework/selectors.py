@@ -31,6 +31,7 @@ from .models import (
     OutgoingMail,
     Policy,
     Role,
+    StaffMember,
     Status,
     SubjectAccessRequest,
     Trust,
@@ -111,8 +112,12 @@ def features_for(user: User) -> list[Feature]:
                 "inbox",
             )
         )
-    # The DPO's decisions are tasks, not cases: a DPO with no other role has no case list.
-    if {held.role for held in permissions.held_roles(user)} - {Role.DATA_PROTECTION_OFFICER}:
+    # The DPO's decisions are tasks, not cases: a DPO with no other role has no case list;
+    # nor has a trust administrator, who keeps the trust's settings and sees no case.
+    if {held.role for held in permissions.held_roles(user)} - {
+        Role.DATA_PROTECTION_OFFICER,
+        Role.TRUST_ADMINISTRATOR,
+    }:
         features.append(
             Feature(
                 "Case register" if permissions.is_hr(user) else "Cases",
@@ -184,6 +189,16 @@ def features_for(user: User) -> list[Feature]:
                 "Requests for a person's own data: log them, answer them, keep the deadline.",
                 reverse("casework:subject_access_requests"),
                 "assignment_ind",
+            )
+        )
+    if permissions.may_administer_trust(user, permissions.trust_of(user)):
+        features.append(
+            Feature(
+                "Trust settings",
+                "The trust's letterhead and logo, and the figures its procedure and records "
+                "schedule run to.",
+                reverse("casework:trust_settings"),
+                "tune",
             )
         )
     if permissions.may_use_admin(user):
@@ -438,6 +453,11 @@ CASE_PARTS = {
 }
 
 
+# Up to this many people a word matches are looked up by their ids; a word broader than
+# that (a letter or two) is left to the database as a subquery.
+SEARCH_PEOPLE_LIMIT = 2000
+
+
 def register(
     user: User,
     *,
@@ -455,11 +475,18 @@ def register(
     cases = cases_visible_to(user).select_related("school", "subject")
     for word in q.split():
         # Every word must match: "Daniel Shaw" finds Daniel Shaw, "SM-2026-0004" its case.
-        cases = cases.filter(
-            Q(reference__icontains=word)
-            | Q(subject__first_name__icontains=word)
-            | Q(subject__last_name__icontains=word)
+        # The people first (the workforce is far smaller than the register), then their
+        # cases by the subject index, or the reference by its trigram index on PostgreSQL:
+        # a few index lookups rather than reading the register through, newest first.
+        people = StaffMember.objects.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word),
+            trust_id=permissions.trust_of(user),
+        ).values_list("pk", flat=True)
+        named = list(people[: SEARCH_PEOPLE_LIMIT + 1])
+        about = (
+            Q(subject__in=people) if len(named) > SEARCH_PEOPLE_LIMIT else Q(subject_id__in=named)
         )
+        cases = cases.filter(Q(reference__icontains=word) | about)
     if status == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif status in STATUS_GROUPS:

@@ -10,6 +10,7 @@ from .mail import urls as urls_mail
 from .oversight import urls as urls_oversight
 from .policies import urls as urls_policies
 from .records import urls as urls_subject_access
+from .trusts import urls as urls_trusts
 from .views import cases, pages
 
 app_name = "casework"
@@ -95,3 +96,4 @@ urlpatterns += urls_letters.urlpatterns + urls_oversight.urlpatterns
 urlpatterns += urls_subject_access.urlpatterns
 urlpatterns += urls_mail.urlpatterns
 urlpatterns += urls_dashboards.urlpatterns
+urlpatterns += urls_trusts.urlpatterns

@@ -11,7 +11,7 @@ from django.db.backends.postgresql.operations import DatabaseOperations as Postg
 from django.test import override_settings
 
 from casework import demo
-from casework.models import Hearing, StaffMember, User
+from casework.models import Hearing, StaffMember, Trust, User
 from casework.services.hearings import current_hearing
 from tests import fuzzing
 
@@ -90,7 +90,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def seed_reference_data():
     with open(os.devnull, "w") as quiet:
         call_command("load_policy", verbosity=0, stdout=quiet)
+        call_command(
+            "seed_demo", force=True, without_cases=True, first_trust_only=True, stdout=quiet
+        )
+
+
+@pytest.fixture
+def second_trust(db) -> Trust:
+    """The demo's second trust, Our Lady of Walsingham, with its schools, people, imported
+    policy and saved settings (no cases): the reference data holds St Clare's only."""
+    with open(os.devnull, "w") as quiet:
         call_command("seed_demo", force=True, without_cases=True, stdout=quiet)
+    return Trust.objects.get(name=demo.WALSINGHAM.name)
 
 
 @pytest.fixture
@@ -101,8 +112,9 @@ def reseed(transactional_db):
 
 
 def staff(first: str, last: str) -> StaffMember:
+    """A demo person, of either trust."""
     return StaffMember.objects.select_related("user", "school").get(
-        email=demo.email_for(first, last)
+        email=demo.demo_email(first, last)
     )
 
 
@@ -198,6 +210,6 @@ def page(browser, live_server, reseed, request):
 
 def browser_sign_in(page, first: str, last: str, password: str = DEMO_PASSWORD):
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(demo.email_for(first, last))
+    page.get_by_label("E-mail address").fill(demo.demo_email(first, last))
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()

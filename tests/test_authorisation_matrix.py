@@ -290,6 +290,9 @@ RULES: dict[str, Rule] = {
     "casework:clause_analytics": Rule(NO_KWARGS, fixed(*HR, *DASHBOARD_READERS)),
     "casework:policy_review_pack": Rule(NO_KWARGS, fixed(*HR)),
     "casework:hearings_calendar": Rule(NO_KWARGS, fixed(*HR, *HEADTEACHERS)),
+    # The trust's letterhead and figures: its administrators' alone (none among these people;
+    # tests/test_trust_settings.py signs one in).
+    "casework:trust_settings": Rule(NO_KWARGS, fixed()),
     # Lists filtered to what each person may see
     "casework:register": CASEWORK_ROLES,
     "casework:low_level_log": Rule(

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import selectors
 from casework.demo_cases import (
     SAFEGUARDING,
     acknowledge,
@@ -111,6 +112,17 @@ def test_search_by_reference_or_name(sign_in):
     assert listed(client, q="daniel") == [daniel.reference]
     assert listed(client, q="Taylor") == [ben.reference]
     assert listed(client, q="Nobody-by-this-name") == []
+
+
+def test_a_word_matching_many_people_finds_every_case_of_theirs(sign_in, monkeypatch):
+    daniel = raise_concern()
+    ben = raise_concern(subject=("Ben", "Taylor"))
+    client = sign_in("Hannah", "Reid")
+    by_ids = listed(client, q="a")
+    # More people match than are looked up by id: the database is asked instead.
+    monkeypatch.setattr(selectors, "SEARCH_PEOPLE_LIMIT", 1)
+    assert listed(client, q="a") == by_ids
+    assert set(by_ids) == {daniel.reference, ben.reference}
 
 
 def test_filters_combine(sign_in):

@@ -21,6 +21,9 @@ from casework.models import (
 
 ST_CLARE = "St Clare Catholic Multi Academy Trust"
 SECOND_TRUST = "Test Second Catholic Academy Trust"
+# The demo's own second trust: not in the reference data; the ``second_trust`` fixture
+# seeds it.
+WALSINGHAM = "Our Lady of Walsingham Catholic Academy Trust"
 
 
 def demo_trust_id() -> int:

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from casework import audit, permissions
 from casework.models import School
 from casework.spreadsheets import csv_response
+from casework.trusts.configuration import letterhead_values
 
 from . import calendar, charts, clauses, figures, home, review_pack
 from .forms import EARLIEST, LATEST, PeriodForm
@@ -117,12 +118,14 @@ class PolicyReviewPackView(DashboardAccess):
     def get(self, request):
         period = self.period_form().period()
         policy = home.reader_policy(request.user)
-        scope = figures.raised_in(figures.cases_in_scope(trust=self.trust(), schools=None), period)
+        trust = self.trust()
+        scope = figures.raised_in(figures.cases_in_scope(trust=trust, schools=None), period)
         analytics = clauses.clause_analytics(cases=scope, policy=policy)
         pdf = review_pack.review_pack_pdf(
             analytics=analytics,
             period=period,
-            trust_name=policy.trust.name if policy else "",
+            # The trust as its letters name it (its letterhead), for the board it goes to.
+            trust_name=letterhead_values(trust).name if trust is not None else "",
         )
         audit.record(
             action="exported.policy_review_pack",

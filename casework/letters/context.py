@@ -6,15 +6,26 @@ allegations, each with its clause quoted exactly from the policy version the cas
 
 from __future__ import annotations
 
+import base64
 import datetime
+import posixpath
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.templatetags.static import static
 
 from casework.errors import RuleBroken
-from casework.models import CENTRAL_TEAM, Allegation, Case, Hearing, Letter, StaffMember
+from casework.models import (
+    CENTRAL_TEAM,
+    Allegation,
+    Case,
+    Hearing,
+    Letter,
+    StaffMember,
+    Trust,
+)
+from casework.trusts.configuration import letterhead_values
 from casework.vocabulary import hearing_name
 
 
@@ -27,17 +38,48 @@ class Letterhead:
     logo_url: str
 
 
-def letterhead() -> Letterhead:
-    """The trust's letterhead from settings.CASEWORK_LETTERHEAD (logo: a static file, or none)."""
-    values = settings.CASEWORK_LETTERHEAD
-    address = values.get("ADDRESS") or ""
-    logo = values.get("LOGO") or ""
+# The pictures a trust may print at the top of its letters (the settings page accepts no other).
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def logo_data_url(name: str) -> str:
+    """A trust's logo, from the file store, as a ``data:`` address the letter carries."""
+    content_type = LOGO_TYPES.get(posixpath.splitext(name)[1].lower())
+    if content_type is None:
+        raise RuleBroken(
+            "The trust's logo is not a PNG or JPEG picture. Its administrator can upload it "
+            "again on the trust's settings page."
+        )
+    try:
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        raise RuleBroken(
+            "The trust's logo could not be read from the file store, so no letter can be "
+            "made. Its administrator can upload it again on the trust's settings page."
+        ) from None
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def letterhead(trust: Trust | int) -> Letterhead:
+    """The letterhead of the trust a letter is written for: its saved settings, else the
+    environment's (``settings.CASEWORK_LETTERHEAD``).
+
+    The trust's own logo is read from the file store and written into the letter as a
+    ``data:`` address, so the PDF carries it and nothing is fetched to print it; the
+    environment's logo is one of Casework's static files.
+    """
+    values = letterhead_values(trust)
+    if values.logo_file:
+        logo_url = logo_data_url(values.logo_file)
+    else:
+        logo_url = static(values.logo_static) if values.logo_static else ""
     return Letterhead(
-        name=values["TRUST_NAME"],
-        address_lines=tuple(part.strip() for part in address.split(",") if part.strip()),
-        telephone=values.get("TELEPHONE") or "",
-        email=values.get("EMAIL") or "",
-        logo_url=static(logo) if logo else "",
+        name=values.name,
+        address_lines=tuple(part.strip() for part in values.address.split(",") if part.strip()),
+        telephone=values.telephone,
+        email=values.email,
+        logo_url=logo_url,
     )
 
 
@@ -71,7 +113,7 @@ def common_context(
     replaces: Letter | None,
 ) -> dict:
     return {
-        "letterhead": letterhead(),
+        "letterhead": letterhead(case.trust_id),
         "reference": case.reference,
         "dated": dated,
         "title": title,

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from casework import clock, demo_cases, permissions
+from casework import clock, demo, demo_cases, permissions
 from casework.letters import kinds
 from casework.models import (
     Case,
@@ -66,7 +67,7 @@ def welfare_contact_for(case: Case) -> StaffMember:
 def suspend(case: Case) -> Suspension:
     return suspensions.suspend(
         case=case,
-        by=demo_cases.hr(),
+        by=demo_cases.hr(case),
         started_on=clock.today(),
         reasons=(
             "The concern is about contact with pupils on social media; the investigation "
@@ -84,7 +85,7 @@ def suspend(case: Case) -> Suspension:
 def review(suspension: Suspension):
     return suspensions.review_suspension(
         suspension=suspension,
-        by=demo_cases.hr(),
+        by=demo_cases.hr(suspension.case),
         reviewed_on=clock.today(),
         notes="Witnesses are still being interviewed; the reasons for suspension still apply.",
     )
@@ -93,7 +94,7 @@ def review(suspension: Suspension):
 def lift(suspension: Suspension) -> Suspension:
     return suspensions.lift_suspension(
         suspension=suspension,
-        by=demo_cases.hr(),
+        by=demo_cases.hr(suspension.case),
         ended_on=clock.today(),
         reason="The investigation has interviewed everyone it needs to.",
     )
@@ -109,7 +110,7 @@ def meeting_inputs(case: Case, *, hour: int = 10) -> dict:
 
 
 def issue(case: Case, kind: str, **inputs) -> Letter:
-    return letters.issue_letter(case=fresh(case), by=demo_cases.hr(), kind=kind, inputs=inputs)
+    return letters.issue_letter(case=fresh(case), by=demo_cases.hr(case), kind=kind, inputs=inputs)
 
 
 @transaction.atomic
@@ -130,19 +131,21 @@ def seed() -> int:
             outcome, issued=True, subject=("Frank", "Gallagher"), reporter=("Sam", "Adeyemi")
         )
         issued.append(case.letters.get())
-    issued += _letters_for_demo_cases()
+    issued += letters_for_demo_cases(Case.objects.filter(trust__name=demo.ST_CLARE.name))
     # Delivered in each of the three ways, as HR would record them.
-    letters.deliver_letter(letter=issued[0], by=demo_cases.hr(), method=DeliveryMethod.EMAIL)
+    letters.deliver_letter(
+        letter=issued[0], by=demo_cases.hr(issued[0].case), method=DeliveryMethod.EMAIL
+    )
     letters.deliver_letter(
         letter=issued[1],
-        by=demo_cases.hr(),
+        by=demo_cases.hr(issued[1].case),
         method=DeliveryMethod.HAND,
         delivered_on=clock.today(),
         notes="Handed over at the start of the school day.",
     )
     letters.deliver_letter(
         letter=issued[2],
-        by=demo_cases.hr(),
+        by=demo_cases.hr(issued[2].case),
         method=DeliveryMethod.POST,
         delivered_on=clock.today(),
         notes="First class, signed for.",
@@ -211,8 +214,9 @@ def _story(concern: dict) -> list[Letter]:
     return made
 
 
-def _letters_for_demo_cases() -> list[Letter]:
-    """The letter each demo case at a letter-writing stage would already have had."""
+def letters_for_demo_cases(cases: QuerySet[Case]) -> list[Letter]:
+    """The letter each of these demo cases at a letter-writing stage would already have had,
+    issued by its own trust's HR."""
     made = []
     natural = {
         Status.INVESTIGATION: LetterKind.INVESTIGATION_MEETING,
@@ -224,7 +228,7 @@ def _letters_for_demo_cases() -> list[Letter]:
         Status.NO_CASE_TO_ANSWER: LetterKind.NO_FURTHER_ACTION,
         Status.INFORMAL_ADVICE: LetterKind.NO_FURTHER_ACTION,
     }
-    for case in Case.objects.filter(status__in=natural, letters__isnull=True).order_by("pk"):
+    for case in cases.filter(status__in=natural, letters__isnull=True).order_by("pk"):
         kind = natural[case.status]
         inputs = meeting_inputs(case) if kind == LetterKind.INVESTIGATION_MEETING else {}
         if kind == LetterKind.OUTCOME:  # or the dismissal letter the sanction calls for

@@ -3,16 +3,21 @@
 The letter's stylesheet is parsed once per process (and thread) and handed to WeasyPrint
 with one font configuration, which is most of what makes a warm render cheap. WeasyPrint
 fetches resources (the stylesheet's and the letterhead's images) only through
-``StaticFilesOnly``: a URL under STATIC_URL is read from the project's static files;
-anything else (the network, ``file://``, ``data:``, other local paths) stops the render.
+``StaticFilesOnly``: a URL under STATIC_URL is read from the project's static files, and a
+trust's own logo is carried in the letter itself as a ``data:`` address holding a PNG or
+JPEG picture; anything else (the network, ``file://``, any other ``data:``, other local
+paths) stops the render.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import logging
 import mimetypes
 import posixpath
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,6 +91,29 @@ def read_static(name: str) -> bytes:
     raise ResourceRefused(f"There is no static file {name!r}.")
 
 
+# A trust's logo, carried in the letter: base64 of a PNG or JPEG picture, nothing else.
+_LOGO_DATA = re.compile(r"data:(image/png|image/jpeg);base64,([A-Za-z0-9+/]+={0,2})")
+_PICTURE_STARTS = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+
+
+def logo_in_letter(url: str) -> tuple[str, bytes] | None:
+    """The picture a ``data:`` logo address carries (its type and bytes), or None if the
+    address is not one; ResourceRefused if it is a ``data:`` address of anything else."""
+    if not url.startswith("data:"):
+        return None
+    found = _LOGO_DATA.fullmatch(url)
+    if found is None:
+        raise ResourceRefused("Letters carry only a PNG or JPEG logo in a data: address.")
+    content_type = found.group(1)
+    try:
+        content = base64.b64decode(found.group(2), validate=True)
+    except binascii.Error:
+        raise ResourceRefused("The letter's logo is not readable.") from None
+    if not content.startswith(_PICTURE_STARTS[content_type]):
+        raise ResourceRefused(f"The letter's logo is not a {content_type} picture.")
+    return content_type, content
+
+
 class StaticFilesOnly(URLFetcher):
     """WeasyPrint's fetcher for letters: our static files, nothing else.
 
@@ -97,6 +125,10 @@ class StaticFilesOnly(URLFetcher):
         super().__init__(fail_on_errors=True)
 
     def fetch(self, url, headers=None):
+        logo = logo_in_letter(url)
+        if logo is not None:
+            content_type, content = logo
+            return URLFetcherResponse(url, content, {"Content-Type": content_type})
         name = static_name(url)
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, read_static(name), {"Content-Type": content_type})

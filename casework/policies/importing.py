@@ -269,6 +269,7 @@ def adopt_policy_version(
         action="policy.version_adopted",
         actor=by,
         target=policy,
+        trust_id=trust.pk,  # the trust's trail, though a command (no one) adopted it
         summary=(
             f"Policy version {version} adopted for {trust.name} ({len(clauses)} clauses)"
             + (f", replacing version {previous.version}" if previous else "")

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from casework import audit, clock, mail, notifications, permissions
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.letters import LetterFailed, kinds, rendering
-from casework.letters.context import common_context, letterhead
+from casework.letters.context import common_context
 from casework.models import (
     Case,
     DeliveryMethod,
@@ -30,6 +30,7 @@ from casework.models import (
     User,
 )
 from casework.records.storage import StoredFileChanged, files_removed_on_failure, read_verified
+from casework.trusts.configuration import letterhead_values
 
 from . import outcomes
 from .cases import locked_case, note
@@ -339,7 +340,7 @@ def _email(*, letter: Letter, to_address: str) -> None:
     mail worker once both are committed, never while the case is locked; the worker puts
     "Letter e-mailed" on the timeline when it has gone, or tells HR it could not be sent."""
     stored_pdf(letter)  # a letter whose file has changed is refused now, not by the worker
-    head = letterhead()
+    head = letterhead_values(letter.case.trust_id)  # the case's own trust's, as its letters
     context = {"trust": head.name, "contact_email": head.email}
     mail.send_after_commit(
         to=[to_address],

@@ -79,6 +79,18 @@ def letterhead_values(trust: Trust | int) -> LetterheadValues:
             logo_static="",
         )
     values = settings.CASEWORK_LETTERHEAD
+    if _trust_id(trust) != first_trust_id():
+        # The environment's letterhead is the installation's first trust's: another trust
+        # that has saved none writes under its own name and address, never under another's.
+        held = trust if isinstance(trust, Trust) else Trust.objects.get(pk=trust)
+        return LetterheadValues(
+            name=held.name,
+            address=held.address,
+            telephone="",
+            email="",
+            logo_file="",
+            logo_static="",
+        )
     return LetterheadValues(
         name=values["TRUST_NAME"],
         address=values.get("ADDRESS") or "",
@@ -97,6 +109,10 @@ def of_trust(trust_id: int | None, *, field: str = "trust") -> Q:
     """
     if trust_id is None:
         return Q(pk__in=[])
-    first = Trust.objects.order_by("pk").values_list("pk", flat=True).first()
     own = Q(**{f"{field}_id": trust_id})
-    return own | Q(**{f"{field}__isnull": True}) if trust_id == first else own
+    return own | Q(**{f"{field}__isnull": True}) if trust_id == first_trust_id() else own
+
+
+def first_trust_id() -> int | None:
+    """The installation's first trust: the one there was before there were several."""
+    return Trust.objects.order_by("pk").values_list("pk", flat=True).first()

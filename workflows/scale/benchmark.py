@@ -61,11 +61,20 @@ def pages() -> Iterator[Page]:
     # The worklist (workflow:inbox) holds the shared queue too; the queue's address leads there.
     inbox, archive = (reverse(f"workflow:{n}") for n in ("inbox", "archive"))
     audit_log = reverse("casework:audit_log")
-    school = School.objects.order_by("pk").first()
-    clause = Clause.objects.filter(policy__is_current=True).order_by("order").first()
-    some_case = Case.objects.filter(letters__isnull=False).order_by("-pk").first()
+    # What the pages are asked about is of the signed-in people's trust: the demo's second
+    # trust's cases answer them "not found".
+    trust_id = _person(*ROLES["hr"]).trust_id
+    school = School.objects.filter(trust_id=trust_id).order_by("pk").first()
+    clause = (
+        Clause.objects.filter(policy__trust_id=trust_id, policy__is_current=True)
+        .order_by("order")
+        .first()
+    )
+    some_case = (
+        Case.objects.filter(trust_id=trust_id, letters__isnull=False).order_by("-pk").first()
+    )
     surname = (
-        StaffMember.objects.filter(cases_about__isnull=False)
+        StaffMember.objects.filter(trust_id=trust_id, cases_about__isnull=False)
         .values_list("last_name", flat=True)
         .first()
     )
@@ -107,9 +116,12 @@ def pages() -> Iterator[Page]:
     yield Page("register", "trust_executive", register)
 
 
+def _person(first: str, last: str) -> StaffMember:
+    return StaffMember.objects.select_related("user").get(email=demo.email_for(first, last))
+
+
 def signed_in(role: str) -> Client:
-    first, last = ROLES[role]
-    person = StaffMember.objects.select_related("user").get(email=demo.email_for(first, last))
+    person = _person(*ROLES[role])
     client = Client()
     client.force_login(person.user)
     return client

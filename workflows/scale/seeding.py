@@ -281,6 +281,7 @@ def seed(
                 )
         progress(f"{min(start + batch_size, cases)} of {cases} cases written")
     _reset_sequences()
+    _refresh_statistics()
     return SeedReport(cases=cases, people=sum(len(p) for p in people.values()), rows=dict(written))
 
 
@@ -458,6 +459,14 @@ def write_rows(model: type[models.Model], columns: list[Column], rows: list[list
                 for row in rows
             ]
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)
+
+
+def _refresh_statistics() -> None:
+    """Tell the planner how big the tables now are: until autovacuum gets round to it, it
+    would plan every list for the few rows there were before."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _reset_sequences() -> None:

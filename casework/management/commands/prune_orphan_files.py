@@ -1,9 +1,10 @@
 """Remove stored files that no record refers to (run daily).
 
 A file is written before the row that records it; if the process dies between the two the
-file is left behind with nothing pointing at it. Files under evidence/, letters/ and
-subject-access/ older than a day that no row names are reported, and with --apply deleted
-through the storage API. Younger files are left alone: their row may still be on its way.
+file is left behind with nothing pointing at it. Files under evidence/, letters/,
+subject-access/ and trust-logos/ (a logo replaced) older than a day that no row names are
+reported, and with --apply deleted through the storage API. Younger files are left alone:
+their row may still be on its way.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from django.utils import timezone
 from casework import audit
 from casework.records.storage import file_fields
 
-FOLDERS = ("evidence", "letters", "subject-access")
+FOLDERS = ("evidence", "letters", "subject-access", "trust-logos")
 MINIMUM_AGE = datetime.timedelta(days=1)
 
 

@@ -1,6 +1,7 @@
-"""Create the demonstration trust, schools, workforce and sign-ins (idempotent)."""
+"""Create the demonstration trusts, schools, workforce and sign-ins (idempotent)."""
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -21,9 +22,13 @@ from casework.models import (
     StaffMember,
     Status,
     Trust,
+    TrustSettings,
     User,
 )
+from casework.policies import importing
 from casework.services import subject_access
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 # (stage, who the concern is about and who raised it): spread across the three schools.
 DEMO_CASES = [
@@ -97,6 +102,51 @@ EARLIER_OUTCOMES = [
 ]
 
 
+# The second trust's cases, one at each of a few stages, cited by its own policy's codes.
+SECOND_TRUST_CASES = [
+    (
+        Status.RECEIVED,
+        {
+            "subject": ("Lucy", "Hart"),
+            "reporter": ("Tomasz", "Nowak"),
+            "clauses": ("DONT-2",),
+            "what_was_seen": "A photograph from the Year 5 trip, pupils' faces showing, on a "
+            "personal Instagram account.",
+        },
+    ),
+    (
+        Status.SAFEGUARDING_REVIEW,
+        {
+            "subject": ("Ian", "McBride"),
+            "reporter": ("Rebecca", "Stone"),
+            "clauses": ("DONT-1",),
+            "what_was_seen": "Follow requests accepted from several Year 9 pupils on a personal "
+            "TikTok account.",
+        },
+    ),
+    (
+        Status.INVESTIGATION,
+        {
+            "subject": ("Tomasz", "Nowak"),
+            "reporter": ("Lucy", "Hart"),
+            "clauses": ("DO-5",),
+            "what_was_seen": "A comment in a parents' Facebook group calling a colleague's "
+            "lesson 'a shambles'.",
+        },
+    ),
+    (
+        Status.OUTCOME_ISSUED,
+        {
+            "subject": ("Rebecca", "Stone"),
+            "reporter": ("Ian", "McBride"),
+            "clauses": ("DONT-4",),
+            "what_was_seen": "A public post calling the trust's plans for the sixth form "
+            "'a scandal the bishop should hear about'.",
+        },
+    ),
+]
+
+
 class Command(BaseCommand):
     help = "Create demonstration data. Refuses to run with DEBUG off unless --force is given."
 
@@ -109,19 +159,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-cases",
             action="store_true",
-            help="Only the trust, schools and people (the test suite makes its own cases).",
+            help="Only the trusts, schools and people (the test suite makes its own cases).",
+        )
+        parser.add_argument(
+            "--first-trust-only",
+            action="store_true",
+            help="Only St Clare's, not the second trust (the test suite's reference data; "
+            "tests of the second trust seed it themselves).",
         )
 
-    def handle(self, *args, force=False, without_cases=False, **options):
+    def handle(self, *args, force=False, without_cases=False, first_trust_only=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates sign-ins with a published password, so it only runs with "
                 "DEBUG on. Use --force if you really mean to run it here."
             )
-        if not Policy.objects.exists():
+        if not Policy.objects.filter(trust__name=demo.ST_CLARE.name).exists():
             call_command("load_policy", stdout=self.stdout)
+        trusts = demo.TRUSTS[:1] if first_trust_only else demo.TRUSTS
+        people = {}
         with transaction.atomic():
-            people = self.seed_people()
+            self.seed_systems_administrator()
+            for demo_trust in trusts:
+                trust = self.seed_trust(demo_trust)
+                people.update(self.seed_people(trust, demo_trust))
         created = letters = 0
         if not without_cases:
             # The demo's e-mails go nowhere, at once, rather than waiting for the mail worker.
@@ -132,6 +193,10 @@ class Command(BaseCommand):
                 created = self.seed_cases()
                 # One issued PDF of every letter kind (first run only).
                 letters = demo_letters.seed()
+                if not first_trust_only:
+                    second_created, second_letters = self.seed_second_trust_cases()
+                    created += second_created
+                    letters += second_letters
         self.stdout.write(
             f"Demo data ready: {School.objects.count()} schools, {len(people)} staff, "
             f"{created} new case(s) ({Case.objects.count()} in all), {letters} new letter(s). "
@@ -144,7 +209,7 @@ class Command(BaseCommand):
     def seed_cases(self) -> int:
         """One case at every stage, walked there through the real services, a few closed in
         earlier years, and subject access requests made in between (first run only)."""
-        if Case.objects.exists():
+        if Case.objects.filter(trust__name=demo.ST_CLARE.name).exists():
             return 0
         for day, sanction, finding, options in EARLIER_OUTCOMES:
             with clock.recorded_at(
@@ -216,17 +281,48 @@ class Command(BaseCommand):
                 "redacted; he was told of the extension and why on the same day.",
             )
 
-    def seed_people(self) -> dict[str, StaffMember]:
-        trust = Trust.objects.get()
-        trust.address = "St Clare House, 1 Cathedral Close, Ashbury AB1 0AA"
-        trust.save(update_fields=["address"])
-        schools = []
-        for name, urn, address in demo.SCHOOLS:
-            school, _ = School.objects.update_or_create(
-                name=name, defaults={"trust": trust, "urn": urn, "address": address}
-            )
-            schools.append(school)
+    def seed_second_trust_cases(self) -> tuple[int, int]:
+        """The second trust's few cases, each with the letter its stage would have had
+        (first run only): (cases, letters)."""
+        trust = Trust.objects.get(name=demo.WALSINGHAM.name)
+        if Case.objects.filter(trust=trust).exists():
+            return 0, 0
+        for status, options in SECOND_TRUST_CASES:
+            demo_cases.case_at(status, **options)
+        made = demo_letters.letters_for_demo_cases(Case.objects.filter(trust=trust))
+        return len(SECOND_TRUST_CASES), len(made)
 
+    def seed_trust(self, demo_trust: demo.DemoTrust) -> Trust:
+        """The trust, its address, its policy (a trust after the first imports its own
+        document, as import_policy would) and the settings it has saved."""
+        if demo_trust is demo.ST_CLARE:
+            trust = Trust.objects.get(name=demo_trust.name)  # brought in by load_policy
+        else:
+            trust, _ = Trust.objects.get_or_create(name=demo_trust.name)
+        if trust.address != demo_trust.address:
+            trust.address = demo_trust.address
+            trust.save(update_fields=["address"])
+        if demo_trust.policy_file and not Policy.objects.filter(trust=trust).exists():
+            self.import_policy(trust, demo_trust)
+        if demo_trust.settings and not TrustSettings.objects.filter(trust=trust).exists():
+            # Saved once: what the trust's administrators change later is theirs to keep.
+            TrustSettings.objects.create(trust=trust, changed_at=clock.now(), **demo_trust.settings)
+        return trust
+
+    def import_policy(self, trust: Trust, demo_trust: demo.DemoTrust) -> Policy:
+        """The trust's policy document, read and adopted through the import service, as
+        ``manage.py import_policy`` does."""
+        checked = importing.check_policy_file(FIXTURES / demo_trust.policy_file)
+        proposal = importing.read_policy(checked=checked, trust=trust)
+        return importing.adopt_policy_version(
+            trust=trust,
+            version=demo_trust.policy_version,
+            proposal=proposal,
+            source=importing.Source.of(checked),
+            by=None,
+        )
+
+    def seed_systems_administrator(self) -> None:
         admin, created = User.objects.get_or_create(
             email=demo.ADMIN_EMAIL,
             defaults={"first_name": "Systems", "last_name": "Administrator"},
@@ -236,9 +332,17 @@ class Command(BaseCommand):
             admin.set_password(settings.CASEWORK_DEMO_PASSWORD)
             admin.save()
 
+    def seed_people(self, trust: Trust, demo_trust: demo.DemoTrust) -> dict[str, StaffMember]:
+        schools = []
+        for name, urn, address in demo_trust.schools:
+            school, _ = School.objects.update_or_create(
+                name=name, defaults={"trust": trust, "urn": urn, "address": address}
+            )
+            schools.append(school)
+
         people = {}
-        for first, last, title, school_index, volunteer, roles in demo.PEOPLE:
-            email = demo.email_for(first, last)
+        for first, last, title, school_index, volunteer, roles in demo_trust.people:
+            email = demo.email_for(first, last, demo_trust.email_domain)
             user, created = User.objects.get_or_create(
                 email=email, defaults={"first_name": first, "last_name": last}
             )
@@ -267,8 +371,8 @@ class Command(BaseCommand):
                     defaults={"deputy": deputy},
                 )
             people[email] = person
-        for first, last, title, school_index, left_on in demo.LEAVERS:
-            email = demo.email_for(first, last)
+        for first, last, title, school_index, left_on in demo_trust.leavers:
+            email = demo.email_for(first, last, demo_trust.email_domain)
             person, _ = StaffMember.objects.update_or_create(
                 email=email,
                 defaults={
