@@ -235,12 +235,13 @@ class Side:
     trust: Trust
     scenario: matrix.Scenario
     readers: dict[str, User]
-    markers: list[str]  # case references, people's and schools' names, as a page shows them
+    markers: list[str]  # its name, its cases' references, its people and schools, as shown
     policy_version: str
 
 
 def markers_of(trust: Trust) -> list[str]:
     names = [
+        trust.name,  # its letterhead, where it has saved none
         *Case.objects.filter(trust=trust).values_list("reference", flat=True),
         *(p.full_name for p in StaffMember.objects.filter(trust=trust)),
         *StaffMember.objects.filter(trust=trust).values_list("email", flat=True),
