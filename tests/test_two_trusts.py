@@ -443,3 +443,34 @@ def test_each_trusts_hr_sees_its_own_cases(sides, trust_name):
     assert case.status_code == 200
     assert html.escape(main.subject.full_name) in case.content.decode()
     assert any(marker in register for marker in side.markers)
+
+
+# --- What is only ever posted ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("trust_name", [ST_CLARE, NORTHGATE])
+def test_hr_cannot_act_on_the_other_trusts_mail_requests_or_cases(sides, trust_name):
+    """The addresses only ever posted to: HR of one trust, given the other's message,
+    request or case, is refused and nothing of it changes."""
+    own = sides[trust_name]
+    other = sides[NORTHGATE if trust_name == ST_CLARE else ST_CLARE]
+    failed = OutgoingMail.objects.get(case__trust=other.trust, status=MailStatus.FAILED)
+    request = other.scenario.subject_access
+    produced = (request.export_produced_at, request.export_sha256)
+    case = other.scenario.investigating
+    client = Client()
+    client.force_login(own.readers["hr"])
+    posts = [
+        (reverse("casework:resend_mail", args=[failed.pk]), {}),
+        (reverse("casework:produce_subject_access_export", args=[request.pk]), {}),
+        (reverse("casework:withdraw", args=[case.reference]), {"reason": "Not theirs to end."}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in (403, 404), f"{url}: {response.status_code}"
+    failed.refresh_from_db()
+    assert failed.status == MailStatus.FAILED
+    assert Case.objects.get(pk=case.pk).status == Status.INVESTIGATION
+    request.refresh_from_db()
+    assert (request.export_produced_at, request.export_sha256) == produced
