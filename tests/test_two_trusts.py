@@ -25,7 +25,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from casework import clock, demo
+from casework import clock, demo, permissions
 from casework import demo_cases as walk
 from casework.models import (
     Case,
@@ -41,6 +41,7 @@ from casework.models import (
     Trust,
     User,
 )
+from casework.trusts.services import change_trust_settings
 from tests import test_authorisation_matrix as matrix
 from tests.trusts import ST_CLARE
 from workflows.flows import CaseFlow
@@ -133,6 +134,21 @@ NORTHGATE_PEOPLE = {
     ),
 }
 ST_CLARE_ADMINISTRATOR = ("Nora", "Whitlock", "Trust Business Manager")
+# (letterhead name, telephone, contact e-mail, HR lead's e-mail): none may cross either.
+LETTERHEADS = {
+    ST_CLARE: (
+        "St Clare Human Resources",
+        "01632 960111",
+        "hr@stclare.example",
+        "lead.hr@stclare.example",
+    ),
+    NORTHGATE: (
+        "Northgate People Services",
+        "01632 960222",
+        "people@northgate.example",
+        "lead.people@northgate.example",
+    ),
+}
 
 # The readers: one of each role (and a plain member of staff), by the matrix's personas.
 READERS = {
@@ -198,10 +214,27 @@ def build_northgate() -> Trust:
                 school=schools[role_school] if role_school is not None else None,
             )
     first, last, title = ST_CLARE_ADMINISTRATOR
-    RoleAssignment.objects.create(
-        person=_person(Trust.objects.get(name=ST_CLARE), first, last, title, None, demo.email_for),
-        role=Role.TRUST_ADMINISTRATOR,
+    st_clare_administrator = _person(
+        Trust.objects.get(name=ST_CLARE), first, last, title, None, demo.email_for
     )
+    RoleAssignment.objects.create(person=st_clare_administrator, role=Role.TRUST_ADMINISTRATOR)
+    # Each trust's own letterhead and HR lead, saved by its administrator.
+    for administrator, (name, telephone, email, hr_lead) in (
+        (st_clare_administrator.user, LETTERHEADS[ST_CLARE]),
+        (_northgate_person("Nora", "Whitlock").user, LETTERHEADS[NORTHGATE]),
+    ):
+        change_trust_settings(
+            trust=permissions.person_of(administrator).trust,
+            by=administrator,
+            letterhead_name=name,
+            address="",
+            telephone=telephone,
+            email=email,
+            procedure={},
+            retention={},
+            reminder_escalation_working_days=5,
+            hr_lead_email=hr_lead,
+        )
     return trust
 
 
@@ -242,6 +275,7 @@ class Side:
 def markers_of(trust: Trust) -> list[str]:
     names = [
         trust.name,  # its letterhead, where it has saved none
+        *LETTERHEADS[trust.name],
         *Case.objects.filter(trust=trust).values_list("reference", flat=True),
         *(p.full_name for p in StaffMember.objects.filter(trust=trust)),
         *StaffMember.objects.filter(trust=trust).values_list("email", flat=True),
