@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from casework import clock, demo, permissions
 from casework import demo_cases as walk
+from casework.errors import RuleBroken
 from casework.models import (
     Case,
     Clause,
@@ -41,6 +42,7 @@ from casework.models import (
     Trust,
     User,
 )
+from casework.services import suspensions
 from casework.trusts.services import change_trust_settings
 from tests import test_authorisation_matrix as matrix
 from tests.trusts import ST_CLARE
@@ -508,3 +510,21 @@ def test_hr_cannot_act_on_the_other_trusts_mail_requests_or_cases(sides, trust_n
     assert Case.objects.get(pk=case.pk).status == Status.INVESTIGATION
     request.refresh_from_db()
     assert (request.export_produced_at, request.export_sha256) == produced
+
+
+@pytest.mark.django_db
+def test_a_welfare_contact_of_another_trust_is_refused(sides):
+    """Below the form: the suspension service itself takes a welfare contact of the case's
+    own trust only."""
+    northgate, st_clare = sides[NORTHGATE], sides[ST_CLARE]
+    case = northgate.scenario.investigating
+    with pytest.raises(RuleBroken, match="works for another trust"):
+        suspensions.suspend(
+            case=case,
+            by=northgate.readers["hr"],
+            started_on=clock.today(),
+            reasons="To protect the investigation.",
+            alternatives_considered="A change of duties is not workable.",
+            welfare_contact=permissions.person_of(st_clare.readers["hr"]),
+        )
+    assert not case.suspensions.exists()

@@ -57,6 +57,11 @@ def suspend(
             )
         if welfare_contact.pk == case.subject_id:
             raise RuleBroken("The welfare contact must be someone other than the person suspended.")
+        if welfare_contact.trust_id != case.trust_id:
+            raise RuleBroken(
+                f"{welfare_contact.full_name} works for another trust: choose a welfare contact "
+                "in this one."
+            )
         review = next_review_on or _default_review(case, started_on)
         if review <= started_on:
             raise RuleBroken("The first review must come after the suspension starts.")
