@@ -33,6 +33,7 @@ ROLES = {
     "appeal chair": ("Anne-Marie", "Byrne"),
     "Data Protection Officer": ("Yusuf", "Ahmed"),
     "trust executive": ("Peter", "Quinn"),
+    "trust administrator": ("Siobhan", "Kelly"),
     "member of staff": ("Priya", "Patel"),
 }
 
