@@ -92,6 +92,15 @@ def test_the_menu_counts_own_tasks_and_the_queue(sign_in):
     assert "1 yours, 1 in the queue" in html
 
 
+def test_the_menu_counts_stop_at_the_list_limit(sign_in, settings):
+    settings.CASEWORK_LIST_COUNT_LIMIT = 1
+    raise_concern()
+    raise_concern(subject=("Fiona", "MacLeod"))
+    acknowledge(raise_concern(subject=("Ben", "Taylor")))
+    html = sign_in("Hannah", "Reid").get(WORKLIST).content.decode()
+    assert "1 yours, more than 1 in the queue" in html
+
+
 def test_claiming_from_the_row_takes_the_task_on(sign_in):
     case = raise_concern()
     client = sign_in("Hannah", "Reid")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -164,15 +164,22 @@ def worklist(
     )
 
 
-def counts(user: User, *, flow_classes=None) -> dict[str, int]:
-    """How many tasks wait for this person: their own, and in their queue (for the menu)."""
-    return (
-        worklist(user, flow_classes=flow_classes)
-        .order_by()
-        .aggregate(
-            mine=Count("pk", filter=Q(owner=user)), queue=Count("pk", filter=Q(owner__isnull=True))
-        )
-    )
+def counts(user: User, *, flow_classes=None) -> dict[str, int | str]:
+    """How many tasks wait for this person: their own, and in their queue (for the menu).
+
+    Each stops at ``CASEWORK_LIST_COUNT_LIMIT``, as the lists' counts do: past it the menu
+    says "more than" that, and a person with many tasks costs no more than one with some."""
+    tasks = worklist(user, flow_classes=flow_classes).order_by()
+    limit = settings.CASEWORK_LIST_COUNT_LIMIT
+
+    def bounded(chosen) -> int | str:
+        found = chosen.values("pk")[: limit + 1].count()
+        return f"more than {limit}" if found > limit else found
+
+    return {
+        "mine": bounded(tasks.filter(owner=user)),
+        "queue": bounded(tasks.filter(owner__isnull=True)),
+    }
 
 
 # --- Rows -----------------------------------------------------------------------------------
