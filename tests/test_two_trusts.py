@@ -30,7 +30,6 @@ from casework import demo_cases as walk
 from casework.errors import RuleBroken
 from casework.models import (
     Case,
-    Clause,
     MailStatus,
     OutgoingMail,
     Policy,
@@ -45,7 +44,7 @@ from casework.models import (
 from casework.services import suspensions
 from casework.trusts.services import change_trust_settings
 from tests import test_authorisation_matrix as matrix
-from tests.trusts import ST_CLARE
+from tests.trusts import ST_CLARE, copy_clauses
 from workflows.flows import CaseFlow
 
 NORTHGATE = "Northgate Learning Trust"
@@ -194,19 +193,7 @@ def build_northgate() -> Trust:
         is_current=True,
         figures=st_clare.figures,
     )
-    Clause.objects.bulk_create(
-        Clause(
-            policy=policy,
-            code=c.code,
-            kind=c.kind,
-            order=c.order,
-            text=c.text,
-            summary=c.summary,
-            safeguarding=c.safeguarding,
-            data_protection=c.data_protection,
-        )
-        for c in st_clare.clauses.all()
-    )
+    copy_clauses(source=st_clare, into=policy)
     for first, last, title, school, roles in NORTHGATE_PEOPLE.values():
         person = _person(trust, first, last, title, schools[school] if school is not None else None)
         for role, role_school in roles:

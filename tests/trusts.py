@@ -97,6 +97,23 @@ def _person(trust: Trust, school: School | None, first: str, last: str, *roles) 
     return person
 
 
+def copy_clauses(*, source: Policy, into: Policy) -> None:
+    """Give ``into`` the clauses of ``source``, word for word, under the same codes."""
+    Clause.objects.bulk_create(
+        Clause(
+            policy=into,
+            code=c.code,
+            kind=c.kind,
+            order=c.order,
+            text=c.text,
+            summary=c.summary,
+            safeguarding=c.safeguarding,
+            data_protection=c.data_protection,
+        )
+        for c in source.clauses.all()
+    )
+
+
 def build_second_trust() -> SecondTrust:
     """A small second trust: one school, St Clare's clauses under a policy of its own, and a
     person in each part a case needs."""
@@ -112,19 +129,7 @@ def build_second_trust() -> SecondTrust:
         next_review_due=datetime.date(2028, 9, 1),
         is_current=True,
     )
-    Clause.objects.bulk_create(
-        Clause(
-            policy=policy,
-            code=c.code,
-            kind=c.kind,
-            order=c.order,
-            text=c.text,
-            summary=c.summary,
-            safeguarding=c.safeguarding,
-            data_protection=c.data_protection,
-        )
-        for c in st_clare.clauses.all()
-    )
+    copy_clauses(source=st_clare, into=policy)
     return SecondTrust(
         trust=trust,
         school=school,
