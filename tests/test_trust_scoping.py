@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from casework.reminders.due import reminders_due
 from casework.services import outcomes
 from casework.workdays import Calendar, procedure
 from tests.conftest import staff, user
+from tests.test_audit_trail import raw_sql
 from tests.trusts import build_second_trust, demo_trust_id
 
 pytestmark = pytest.mark.django_db
@@ -156,15 +156,9 @@ def test_every_audit_event_names_its_trust_and_the_trust_is_keyed(second):
     assert events.exists() and set(events.values_list("trust_id", flat=True)) == {second.trust.pk}
     general = audit.record(action="test.general", summary="Nothing", actor=second.hr.user)
     assert general.trust_id == second.trust.pk
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(
-            "UPDATE casework_auditevent SET trust_id = %s WHERE id = %s",
-            [demo_trust_id(), general.pk],
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = origin")
+    raw_sql(
+        "UPDATE casework_auditevent SET trust_id = %s WHERE id = %s", [demo_trust_id(), general.pk]
+    )
     with pytest.raises(CommandError, match=f"audit event {general.pk} was changed"):
         call_command("verify_audit", stdout=io.StringIO())
 
