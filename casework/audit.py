@@ -82,7 +82,9 @@ def record(
     chain = chain_for(case_id)
     if trust_id is None:
         trust_id = _trust_of(case, actor)
-    with transaction.atomic():
+    # No savepoint of its own: an event that cannot be written fails the caller's whole
+    # transaction, so no action is ever kept without its event.
+    with transaction.atomic(savepoint=False):
         head = _locked_head(chain)
         event = AuditEvent(
             occurred_at=clock.now(),

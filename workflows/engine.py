@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from django.db import transaction
 from django.db.models import F
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
@@ -40,9 +41,15 @@ def start(case: Case) -> CaseProcess:
 
 @contextmanager
 def lock_process(case_id: int) -> Iterator[None]:
-    """Hold the workflow's lock on the case's process row (viewflow's select_for_update)."""
-    process_id = CaseProcess.objects.filter(case_id=case_id).values_list("pk", flat=True).first()
-    with _locked(CaseFlow, process_id):
+    """Hold the workflow's lock on the case's process row.
+
+    The row viewflow's SelectForUpdateLock locks for the flow's own views, found and locked
+    in one query. Every caller is inside ``locked_case``'s transaction, which rolls back as
+    one, so this adds no savepoint of its own.
+    """
+    with transaction.atomic(savepoint=False):
+        rows = CaseProcess.objects.select_for_update().filter(case_id=case_id)
+        list(rows.order_by().values_list("pk"))  # unordered: no join to lock besides
         yield
 
 
@@ -81,10 +88,11 @@ def _expected_owner(node, process: CaseProcess):
 
 def _complete(task, actor) -> None:
     activation = task.flow_task.activation_class(task)
-    if task.status == STATUS.NEW:
-        activation.assign(actor)
-    elif task.owner_id != actor.pk:
-        activation.reassign(actor)  # the person who did the work is recorded as its owner
+    if task.owner_id != actor.pk:
+        # The person who did the work is recorded as its owner, saved with the completion
+        # below (viewflow's assign and reassign would each write the row once more first).
+        task.owner = actor
+        task.status = STATUS.ASSIGNED
     activation.start(None)
     activation.execute()  # completes the task and routes on from the new status
 
@@ -107,11 +115,13 @@ def sync(case: Case, *, actor, completes: str | None = None) -> None:
 
 
 def _sync(case: Case, *, actor, completes: str | None) -> None:
-    process = CaseProcess.objects.get(case=case)
-    for task in list(open_tasks(case)):
-        task = CaseFlow.task_class.objects.get(pk=task.pk)  # fresh: earlier steps may move it
-        if task.status not in OPEN_TASK_STATUSES:
-            continue
+    process = _process_of(case)
+    for position, task in enumerate(list(open_tasks(case))):
+        if position:  # read again: the steps taken for the tasks before it may have moved it
+            task = CaseFlow.task_class.objects.get(pk=task.pk)
+            if task.status not in OPEN_TASK_STATUSES:
+                continue
+        task.process = process
         node = node_for_status(case.status)
         if completes is not None and task.flow_task.name == completes and actor is not None:
             _complete(task, actor)
@@ -123,6 +133,14 @@ def _sync(case: Case, *, actor, completes: str | None) -> None:
     ensure_in_step(case)
 
 
+def _process_of(case: Case) -> CaseProcess:
+    """The case's process, holding the very case the service has just moved, so the route's
+    gateway and the owners' callbacks read the status it fired, not a second copy."""
+    process = CaseProcess.objects.get(case=case)
+    process.case = case
+    return process
+
+
 def _owner_still_right(task, node, process) -> bool:
     expected = _expected_owner(node, process)
     return expected is None or task.owner_id == expected.pk
@@ -130,11 +148,11 @@ def _owner_still_right(task, node, process) -> bool:
 
 def ensure_in_step(case: Case) -> None:
     """The invariant: the open task is the one the status calls for, or none if closed."""
-    process = CaseProcess.objects.get(case=case)
     tasks = list(open_tasks(case))
     node = node_for_status(case.status)
     if node is CaseFlow.end:
-        if tasks or process.status != PROCESS.DONE:
+        finished = CaseProcess.objects.filter(case=case, status=PROCESS.DONE).exists()
+        if tasks or not finished:
             raise WorkflowOutOfStep(f"{case} is closed but its workflow is not finished.")
         return
     if len(tasks) != 1 or tasks[0].flow_task is not node:

@@ -37,7 +37,9 @@ def locked_case(case: Case | int) -> Iterator[Case]:
     with transaction.atomic():
         try:
             with case_workflow.installed().lock(case_id):
-                yield Case.objects.select_for_update().get(pk=case_id)
+                # Its trust and subject come along (every step reads them), unlocked.
+                cases = Case.objects.select_related("trust", "subject")
+                yield cases.select_for_update(of=("self",)).get(pk=case_id)
         except case_workflow.WorkflowBusy:
             raise CaseMoved(
                 "Someone else is updating this case right now. Wait a moment and try again."

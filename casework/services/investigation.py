@@ -181,14 +181,10 @@ def submit_investigation_report(
             allegation.investigation_finding = finding
             allegation.investigation_reasons = reasons.strip()
             allegation.save(update_fields=["investigation_finding", "investigation_reasons"])
-        InvestigationReport.objects.update_or_create(
-            case=case,
-            defaults={
-                "summary": summary.strip(),
-                "recommendation": recommendation,
-                "submitted_by": by,
-            },
-        )
+        report = {"summary": summary.strip(), "recommendation": recommendation, "submitted_by": by}
+        # The case row is locked, so nobody else writes its report between these two.
+        if not InvestigationReport.objects.filter(case=case).update(**report):
+            InvestigationReport.objects.create(case=case, **report)
         advance(
             case,
             "submit_investigation_report",
