@@ -240,32 +240,48 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return cases.filter(named | school_wide)
 
 
+# The people a case names, and the records it has at most one of. Joined all at once with the
+# case, PostgreSQL spends longer planning the query than running it (40 ms for fourteen
+# joins against 1 ms to run), so they come in two short queries of their own.
+CASE_PEOPLE = (
+    "reporter",
+    "case_manager",
+    "investigating_officer",
+    "hearing_chair",
+    "signing_authority",
+    "appeal_chair",
+    "safeguarding_lead",
+)
+CASE_RECORDS = ("lado_referral", "settlement", "investigation_report", "appeal")
+
+
 def case_for(user: User, reference: str) -> Case:
     """The case, if this person may see it; otherwise 404, as if it did not exist."""
     case = (
-        Case.objects.select_related(
-            "school",
-            "subject",
-            "reporter",
-            "policy",
-            "case_manager",
-            "investigating_officer",
-            "hearing_chair",
-            "signing_authority",
-            "appeal_chair",
-            "safeguarding_lead",
-            # The records a case has at most one of, read with it (absent ones too).
-            "lado_referral",
-            "settlement",
-            "investigation_report",
-            "appeal",
-        )
+        Case.objects.select_related("school", "subject", "policy")
         .filter(reference=reference)
         .first()
     )
     if case is None or not permissions.can_view_case(user, case):
         raise Http404("No case found.")
+    _read_people_and_records(case)
     return case
+
+
+def _read_people_and_records(case: Case) -> None:
+    """Fill the case's people and single records in (absent ones too, as None), so the page
+    reads them without a query each."""
+    fields = {name: Case._meta.get_field(name) for name in (*CASE_PEOPLE, *CASE_RECORDS)}
+    ids = {getattr(case, fields[name].attname) for name in CASE_PEOPLE}
+    people = StaffMember.objects.in_bulk(ids - {None})
+    for name in CASE_PEOPLE:
+        fields[name].set_cached_value(case, people.get(getattr(case, fields[name].attname)))
+    records = Case.objects.select_related(*CASE_RECORDS).get(pk=case.pk)
+    for name in CASE_RECORDS:
+        record = fields[name].get_cached_value(records)
+        fields[name].set_cached_value(case, record)
+        if record is not None:
+            fields[name].field.set_cached_value(record, case)  # its way back: this case
 
 
 def case_timeline(case: Case, *, user: User | None = None) -> QuerySet[AuditEvent]:
