@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.demo_cases import SAFEGUARDING, acknowledge, raise_concern
-from casework.models import Case, School
+from casework.models import Case, School, User
+from casework.worklists import selectors
+from tests.trusts import build_second_trust
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +151,27 @@ def test_the_casework_menu_counts_them_too(sign_in):
     html = sign_in("Hannah", "Reid").get(reverse("casework:register")).content.decode()
     assert "0 yours, 1 in the queue" in html
     assert "in the queue" not in sign_in("Priya", "Patel").get("/").content.decode()
+
+
+def test_the_menu_counts_are_the_worklists_own_for_every_person():
+    """The menu counts with a query of its own: it must find exactly the worklist's tasks,
+    whoever asks, whatever the trust, the flow or the person's part in the case."""
+    second = build_second_trust()
+    second.raise_concern()  # another trust's queue
+    second.raise_concern(clause="DO-5")  # and its DPO's decision
+    raise_concern()  # St Clare's HR queue
+    acknowledge(raise_concern(subject=("Ben", "Taylor")))  # Hannah's own
+    raise_concern(clauses=("DO-5",))  # a DPO decision waiting in the DPOs' queue
+    raise_concern(subject=("Marcus", "Obi"))  # about one of HR: straight to a colleague
+    raise_concern(subject=("Fiona", "MacLeod"), reporter=("Marcus", "Obi"))  # he reported it
+    raise_concern(subject=("Chris", "Evans"), **SAFEGUARDING)  # the DSL's
+    checked = 0
+    for user in User.objects.filter(staff_member__isnull=False).select_related("staff_member"):
+        tasks = selectors.worklist(user)
+        expected = {
+            "mine": tasks.filter(owner=user).count(),
+            "queue": tasks.filter(owner__isnull=True).count(),
+        }
+        assert selectors.counts(user) == expected, user.staff_member.full_name
+        checked += sum(expected.values()) > 0
+    assert checked >= 5  # HR in both trusts, Marcus's colleague, a DPO, the DSL
