@@ -160,6 +160,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "casework.sessions.IdleTimerMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -343,7 +344,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Lists count at most this many rows; past it they say "more than" (casework.paging).
 CASEWORK_LIST_COUNT_LIMIT = env_int("CASEWORK_LIST_COUNT_LIMIT", 1000)
 SESSION_COOKIE_AGE = env_int("CASEWORK_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the idle timer restarts on every request
+# The idle timer restarts with use, the session row rewritten at most once a minute
+# (casework.sessions.IdleTimerMiddleware) rather than on every page view.
+SESSION_SAVE_EVERY_REQUEST = False
+CASEWORK_SESSION_REFRESH_SECONDS = env_int("CASEWORK_SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -86,7 +86,12 @@ def main() -> int:
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "false")},
+        env={
+            **os.environ,
+            "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "false"),
+            # Each worker keeps its database connection, as in production.
+            "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
+        },
     )
     try:
         _wait_for(args.port)

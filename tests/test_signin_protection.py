@@ -5,7 +5,9 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework import demo
@@ -99,6 +101,27 @@ def test_failed_sign_ins_and_the_lockout_are_in_the_audit_trail(client):
     locked = AuditEvent.objects.get(action="signin.locked_out")
     assert locked.client_address == OFFICE
     assert "not-the-password" not in str([e.details for e in AuditEvent.objects.all()])
+
+
+def test_a_page_view_rewrites_the_session_only_once_a_minute(client):
+    """The idle timer restarts with use without a write to the database on every page."""
+    start = timezone.now()
+    assert attempt(client, HELEN, DEMO_PASSWORD).status_code == 302
+
+    def session_writes(at: datetime.datetime) -> int:
+        patches = travel_to(at)
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get("/").status_code == 200
+        finally:
+            for patch in patches:
+                patch.stop()
+        return sum('UPDATE "django_session"' in q["sql"] for q in captured.captured_queries)
+
+    refresh = datetime.timedelta(seconds=settings.CASEWORK_SESSION_REFRESH_SECONDS)
+    assert session_writes(start + refresh / 2) == 0
+    assert session_writes(start + refresh + datetime.timedelta(seconds=1)) == 1
+    assert session_writes(start + refresh + datetime.timedelta(seconds=2)) == 0
 
 
 def test_a_session_ends_after_the_idle_period_but_not_while_in_use(client):
