@@ -9,7 +9,10 @@ class CaseworkConfig(AppConfig):
 
     def ready(self):
         # Supplies the rules the Case's transitions name (models.case.TRANSITION_RULES).
-        from . import permissions  # noqa: F401
+        from . import (
+            permissions,  # noqa: F401
+            sessions,  # noqa: F401 (the idle timer starts at sign-in)
+        )
 
 
 class StaticFilesConfig(DjangoStaticFilesConfig):

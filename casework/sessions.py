@@ -12,10 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 RESTARTED_AT = "_casework_idle_timer_restarted_at"
+
+
+@receiver(user_logged_in, dispatch_uid="casework-idle-timer-starts-at-sign-in")
+def _starts_at_sign_in(sender, request, **kwargs) -> None:
+    """Signing in saves the session anyway: the timer starts there, not one request later."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RESTARTED_AT] = timezone.now().timestamp()
 
 
 class IdleTimerMiddleware:

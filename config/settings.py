@@ -340,6 +340,9 @@ TASKS = {
 }
 
 # Sessions in the database: any app server answers any request (no local state).
+# Selects written out in Python, to the same HTML as Django's own templates.
+FORM_RENDERER = "casework.widgets.QuickRenderer"
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Lists count at most this many rows; past it they say "more than" (casework.paging).
 CASEWORK_LIST_COUNT_LIMIT = env_int("CASEWORK_LIST_COUNT_LIMIT", 1000)
