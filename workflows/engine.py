@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from types import SimpleNamespace
 
 from django.db import transaction
@@ -27,6 +28,11 @@ from .models import CaseProcess, DpoProcess
 from .nodes import task_path
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+# The process rows this thread holds the lock on, by case id (see lock_process).
+_held: ContextVar[dict[int, CaseProcess | None] | None] = ContextVar(
+    "casework_held_processes", default=None
+)
 LockFailed = FlowLockFailed
 
 
@@ -48,9 +54,18 @@ def lock_process(case_id: int) -> Iterator[None]:
     one, so this adds no savepoint of its own.
     """
     with transaction.atomic(savepoint=False):
-        rows = CaseProcess.objects.select_for_update().filter(case_id=case_id)
-        list(rows.order_by().values_list("pk"))  # unordered: no join to lock besides
-        yield
+        # The process row only (not viewflow's process table it inherits from), read whole:
+        # the sync under this lock works on this very object.
+        rows = CaseProcess.objects.select_for_update(of=("self",)).filter(case_id=case_id)
+        process = rows.order_by().first()
+        outer = _held.get() or {}
+        token = _held.set({**outer, case_id: process})
+        try:
+            yield
+        finally:
+            _held.reset(token)
+            if case_id in outer:  # forgotten, not put back: this lock's work moved it on
+                _held.set({k: v for k, v in outer.items() if k != case_id})
 
 
 @contextmanager
@@ -134,9 +149,10 @@ def _sync(case: Case, *, actor, completes: str | None) -> None:
 
 
 def _process_of(case: Case) -> CaseProcess:
-    """The case's process, holding the very case the service has just moved, so the route's
-    gateway and the owners' callbacks read the status it fired, not a second copy."""
-    process = CaseProcess.objects.get(case=case)
+    """The case's process (the one its lock read), holding the very case the service has
+    just moved, so the route's gateway and the owners' callbacks read the status it fired,
+    not a second copy."""
+    process = (_held.get() or {}).get(case.pk) or CaseProcess.objects.get(case=case)
     process.case = case
     return process
 
