@@ -95,7 +95,7 @@ def test_the_menu_counts_own_tasks_and_the_queue(sign_in):
 
 
 def test_the_menu_counts_stop_at_the_list_limit(sign_in, settings):
-    settings.CASEWORK_LIST_COUNT_LIMIT = 1
+    settings.CASEWORK_MENU_COUNT_LIMIT = 1
     raise_concern()
     raise_concern(subject=("Fiona", "MacLeod"))
     acknowledge(raise_concern(subject=("Ben", "Taylor")))

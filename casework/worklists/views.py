@@ -117,7 +117,7 @@ class WorklistView(WorkflowTaskListView):
     # --- rows ------------------------------------------------------------------------
 
     def rows(self, page):
-        tasks = list(page)
+        tasks = selectors.in_full(list(page))
         self.calendars = selectors.Calendars(
             (case.school_id for case in map(self._case, tasks) if case is not None),
             trust_id=permissions.trust_of(self.request.user),
