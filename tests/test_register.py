@@ -75,7 +75,11 @@ def test_filter_by_school(sign_in):
     assert listed(client, school=school("Holy Family").pk) == []
 
 
-def test_filter_by_clause_of_an_allegation_or_of_the_concern(sign_in):
+@pytest.mark.parametrize("cited_rarely", [5000, 0], ids=["from the clause", "case by case"])
+def test_filter_by_clause_of_an_allegation_or_of_the_concern(sign_in, monkeypatch, cited_rarely):
+    # A rare clause's cases are looked up from its side, a common one's case by case: the
+    # same cases either way.
+    monkeypatch.setattr(selectors, "CITED_RARELY", cited_rarely)
     suspected = raise_concern(clauses=("DONT-8",))
     alleged = case_at(Status.TRIAGE, subject=("Ben", "Taylor"), clauses=())
     frame_allegation(alleged, "DONT-8")
