@@ -364,6 +364,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "-raised_at", "-id"], name="case_register_by_status"),
             models.Index(fields=["school", "-raised_at", "-id"], name="case_register_by_school"),
             models.Index(fields=["subject", "-raised_at"], name="case_register_by_subject"),
+            # A safeguarding lead's register: the safeguarding cases of their schools, which
+            # PostgreSQL otherwise looked for through every case of those schools.
+            models.Index(
+                fields=["school", "-raised_at", "-id"],
+                condition=models.Q(safeguarding=True),
+                name="case_safeguarding_by_school",
+            ),
         ]
 
     def __str__(self) -> str:
