@@ -28,12 +28,12 @@ from .models import CaseProcess, DpoProcess
 from .nodes import task_path
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+LockFailed = FlowLockFailed
 
 # The process rows this thread holds the lock on, by case id (see lock_process).
 _held: ContextVar[dict[int, CaseProcess | None] | None] = ContextVar(
     "casework_held_processes", default=None
 )
-LockFailed = FlowLockFailed
 
 
 class WorkflowOutOfStep(RuntimeError):

@@ -46,10 +46,10 @@ CASE_REFERENCE = Coalesce(
 def _of_trust(trust_id: int) -> Q:
     """The task is the trust's work: its case's, or its DPO decision's case's, trust.
 
-    EXISTS rather than a filter across both flows' joins: PostgreSQL plans them in a
-    quarter of the time, and the menu's counts, on every page, need no other join. A case's
-    task never asks after DPO decisions (which PostgreSQL would otherwise gather, all of
-    the trust's, for a task of another trust's case)."""
+    For the menu's counts, on every page, which need no other join: EXISTS plans in a
+    quarter of the time of ``CASE_TRUST``'s joins (the worklist, which makes those joins
+    for its order anyway, uses that). A case's task never asks after DPO decisions, which
+    PostgreSQL would otherwise gather, all of the trust's, for another trust's task."""
     of_a_case = CaseRecord.objects.filter(process=OuterRef("process_id"))
     return Q(Exists(of_a_case.filter(trust_id=trust_id))) | (
         ~Q(Exists(of_a_case))
