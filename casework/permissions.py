@@ -65,7 +65,7 @@ def held_roles(user: User | None) -> tuple[HeldRole, ...]:
         else:
             cached = tuple(
                 HeldRole(role=a.role, school_id=a.school_id, deputy=a.deputy)
-                for a in RoleAssignment.objects.filter(person=person)
+                for a in RoleAssignment.objects.filter(person=person).order_by()
             )
         user._casework_roles = cached
     return cached
@@ -281,6 +281,19 @@ def may_see_low_level_log(user: User | None) -> bool:
     return is_hr(user) or bool(schools_where(user, Role.SAFEGUARDING_LEAD))
 
 
+def task_permissions(user: User | None) -> set[str]:
+    """The shared queues a sign-in's roles open to them, as viewflow's task permissions.
+
+    Casework grants nothing through Django's permission tables: asking them (two queries on
+    every page that counts the queue) could only ever answer with these."""
+    permissions = set()
+    if is_hr(user):
+        permissions.add(HR_TASKS)
+    if is_dpo(user):
+        permissions.add(DPO_TASKS)
+    return permissions
+
+
 class RoleBackend:
     """Answers viewflow's queue questions from casework roles; never authenticates."""
 
@@ -294,12 +307,7 @@ class RoleBackend:
         return set()
 
     def get_all_permissions(self, user_obj, obj=None):
-        permissions = set()
-        if is_hr(user_obj):
-            permissions.add(HR_TASKS)
-        if is_dpo(user_obj):
-            permissions.add(DPO_TASKS)
-        return permissions
+        return task_permissions(user_obj)
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self.get_all_permissions(user_obj, obj)

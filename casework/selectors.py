@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from . import case_workflow, permissions
+from .menu import menu_counts
 from .models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -26,9 +27,7 @@ from .models import (
     DpoDecision,
     Hearing,
     LowLevelConcern,
-    MailStatus,
     Notice,
-    OutgoingMail,
     Policy,
     Role,
     StaffMember,
@@ -86,15 +85,9 @@ def features_for(user: User) -> list[Feature]:
                 "history",
             )
         )
-    told = (
-        Notice.objects.filter(recipient=person).aggregate(
-            total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
-        )
-        if person is not None
-        else {"total": 0}
-    )
-    if told["total"]:
-        unread = told["unread"]
+    counted = menu_counts(user)
+    if counted.notices:
+        unread = counted.unread_notices
         features.append(
             Feature(
                 f"Notices ({unread} new)" if unread else "Notices",
@@ -163,9 +156,7 @@ def features_for(user: User) -> list[Feature]:
             )
         )
     if permissions.may_see_failed_mail(user):
-        failed = OutgoingMail.objects.filter(
-            configuration.of_trust(permissions.trust_of(user)), status=MailStatus.FAILED
-        ).count()
+        failed = counted.failed_mail
         features.append(
             Feature(
                 f"Failed e-mail ({failed})" if failed else "Failed e-mail",

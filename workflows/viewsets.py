@@ -209,4 +209,4 @@ class TasksApp(WorkflowAppViewset):
         return path("queue/", RedirectView.as_view(pattern_name="workflow:inbox"), name="queue")
 
     def get_context_data(self, request):
-        return {"worklist_counts": worklists.counts(request.user, flow_classes=self.flow_classes)}
+        return {"worklist_counts": worklists.counts(request.user)}

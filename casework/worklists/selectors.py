@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,8 +30,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from casework import permissions
+from casework.menu import menu_counts
 from casework.models import Case as CaseRecord
-from casework.models import ClosureDay, DpoDecision, User
+from casework.models import ClosureDay, User
 from casework.workdays import Calendar
 
 # The case a task is about, reached through either flow's process.
@@ -41,24 +41,6 @@ CASE_REFERENCE = Coalesce(
     F("process__caseprocess__case__reference"),
     F("process__dpoprocess__decision__case__reference"),
 )
-
-
-def _of_trust(trust_id: int) -> Q:
-    """The task is the trust's work: its case's, or its DPO decision's case's, trust.
-
-    For the menu's counts, on every page, which need no other join: EXISTS plans in a
-    quarter of the time of ``CASE_TRUST``'s joins (the worklist, which makes those joins
-    for its order anyway, uses that). A case's task never asks after DPO decisions, which
-    PostgreSQL would otherwise gather, all of the trust's, for another trust's task."""
-    of_a_case = CaseRecord.objects.filter(process=OuterRef("process_id"))
-    return Q(Exists(of_a_case.filter(trust_id=trust_id))) | (
-        ~Q(Exists(of_a_case))
-        & Q(
-            Exists(
-                DpoDecision.objects.filter(process=OuterRef("process_id"), case__trust_id=trust_id)
-            )
-        )
-    )
 
 
 DUE_CHOICES = (
@@ -97,7 +79,7 @@ def _involved(person) -> Exists:
 def _queue_condition(user: User, person) -> Q:
     """viewflow's shared-queue rule (a task open to a permission this person holds), less the
     cases they are too close to (the worklist keeps to their own trust's tasks)."""
-    held = user.get_all_permissions()
+    held = permissions.task_permissions(user)
     open_to_them = Q(owner_permission__isnull=True) | Q(owner_permission__in=held)
     return (
         Q(status=STATUS.NEW, owner__isnull=True, flow_task_type="HUMAN")
@@ -207,32 +189,14 @@ def in_full(tasks: list[Task]) -> list[Task]:
     return [found[pk] for pk in wanted if pk in found]
 
 
-def counts(user: User, *, flow_classes=None) -> dict[str, int | str]:
-    """How many tasks wait for this person: their own, and in their queue (for the menu).
+def counts(user: User) -> dict[str, int | str]:
+    """How many tasks wait for this person, every flow's: their own, and in their queue.
 
     Each stops at ``CASEWORK_MENU_COUNT_LIMIT``: past it the menu says "more than" that,
-    and a person with many tasks costs no more than one with some."""
-    person = permissions.person_of(user)
-    if person is None or person.has_left or not user.is_active:
-        return {"mine": 0, "queue": 0}
-    # The worklist's own conditions, without its columns, joins and order.
-    tasks = Task.objects.filter(_of_trust(person.trust_id)).order_by()
-    if flow_classes is not None:
-        tasks = tasks.filter(process__flow_class__in=list(flow_classes))
-    limit = settings.CASEWORK_MENU_COUNT_LIMIT
-
-    def bounded(chosen) -> int | str:
-        found = chosen.values("pk")[: limit + 1].count()
-        return f"more than {limit}" if found > limit else found
-
-    return {
-        "mine": bounded(tasks.filter(owner=user, status=STATUS.ASSIGNED)),
-        "queue": bounded(
-            tasks.annotate(case_id=CASE_ID, involved=_involved(person)).filter(
-                _queue_condition(user, person)
-            )
-        ),
-    }
+    and a person with many tasks costs no more than one with some. Read with the rest of
+    the menu's counts (``casework.menu``), in one statement."""
+    found = menu_counts(user)
+    return {"mine": found.mine, "queue": found.queue}
 
 
 # --- Rows -----------------------------------------------------------------------------------
