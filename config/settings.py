@@ -234,7 +234,8 @@ AUTH_USER_MODEL = "casework.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a sign-in that is locked out after repeated failures (django-axes).
     "casework.signin.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The password check, loading the signed-in person's staff record with them.
+    "casework.signin.PasswordBackend",
     # Case roles (HR, headteacher, DSL, ...) as permissions for viewflow's task queues.
     "casework.permissions.RoleBackend",
 ]
