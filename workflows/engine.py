@@ -92,7 +92,7 @@ def open_tasks(case: Case):
             flow_task_type="HUMAN",
             status__in=OPEN_TASK_STATUSES,
         )
-        .select_related("owner")
+        .select_related("owner__staff_member")
         .order_by("created", "id")
     )
 

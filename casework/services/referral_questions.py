@@ -66,10 +66,16 @@ class _Records:
 
     @classmethod
     def of(cls, case: Case) -> _Records:
-        return cls(
-            lado=LadoReferral.objects.filter(case=case).first(),
-            settlement=Settlement.objects.filter(case=case).first(),
-        )
+        return cls(lado=_one_of(case, "lado_referral"), settlement=_one_of(case, "settlement"))
+
+
+def _one_of(case: Case, name: str):
+    """The case's single record ``name``, or None: as the case page read it with the case
+    (``selectors.case_for``), or else from the database."""
+    relation = Case._meta.get_field(name)
+    if relation.is_cached(case):
+        return relation.get_cached_value(case)
+    return relation.related_model.objects.filter(case=case).first()
 
 
 def _lado_substantiated(records: _Records) -> bool:
@@ -136,12 +142,18 @@ def current_decision(case: Case, body: str) -> ReferralDecision | None:
     return case.referral_decisions.filter(body=body).order_by("-recorded_at", "-id").first()
 
 
-def referral_questions(case: Case) -> list[Question]:
-    """The case's referral questions: why each is due, and what was decided."""
+def referral_questions(
+    case: Case, *, decisions: list[ReferralDecision] | None = None
+) -> list[Question]:
+    """The case's referral questions: why each is due, and what was decided.
+
+    ``decisions``: the case's referral decisions, oldest first, if already read."""
     due = {ReferralBody.DBS: dbs_question_due, ReferralBody.TRA: tra_question_due}
     records = _Records.of(case)
+    if decisions is None:
+        decisions = list(case.referral_decisions.order_by("recorded_at", "id"))
     latest: dict[str, ReferralDecision] = {}
-    for decision in case.referral_decisions.order_by("-recorded_at", "-id"):
+    for decision in reversed(decisions):
         latest.setdefault(decision.body, decision)
     return [
         Question(body=body, why=due[body](case, records), decision=latest.get(body))

@@ -140,14 +140,13 @@ class CaseDetailView(TemplateView):
 
 def referral_facts(case) -> dict:
     """The case's referral questions, what was decided, and what earlier decisions it replaced."""
-    questions = referrals.referral_questions(case)
+    decisions = list(case.referral_decisions.all())  # oldest first
+    questions = referrals.referral_questions(case, decisions=decisions)
     current = {q.decision.pk for q in questions if q.decision}
     return {
         "referral_questions": questions,
         "referrals_to_show": any(q.why or q.decision for q in questions),
-        "earlier_referral_decisions": [
-            d for d in case.referral_decisions.all() if d.pk not in current
-        ],
+        "earlier_referral_decisions": [d for d in decisions if d.pk not in current],
     }
 
 
