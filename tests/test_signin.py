@@ -3,9 +3,15 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.urls import reverse
 
 from casework import demo
+from casework.demo_cases import raise_concern
+from casework.models import StaffMember
+from casework.permissions import HR_TASKS
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +84,27 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(
         response = client.post("/accounts/password-reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_a_permission_given_through_djangos_tables_opens_no_queue(client):
+    """Roles are the only permissions: a headteacher given the HR queue's permission
+    directly, as the admin's tables would allow, still sees no HR work in their worklist,
+    signed in as anyone is."""
+    raise_concern()  # waits in HR's shared queue
+    teacher = StaffMember.objects.get(email=demo.email_for("Helen", "Carter"))
+    app_label, codename = HR_TASKS.split(".")
+    permission = Permission.objects.create(
+        codename=codename,
+        name="HR case work",
+        content_type=ContentType.objects.get_by_natural_key(app_label, "case"),
+    )
+    teacher.user.user_permissions.add(permission)
+    signed_in = client.post(
+        "/accounts/login/", {"username": teacher.email, "password": DEMO_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    inbox = client.get(reverse("workflow:inbox"))
+    assert inbox.status_code == 200, inbox.status_code
+    assert inbox.context["rows"] == []
+    assert "0 yours, 0 in the queue" in client.get(reverse("casework:register")).content.decode()
+    assert not StaffMember.objects.get(pk=teacher.pk).user.has_perm(HR_TASKS)

@@ -175,3 +175,20 @@ def test_the_menu_counts_are_the_worklists_own_for_every_person():
         assert selectors.counts(user) == expected, user.staff_member.full_name
         checked += sum(expected.values()) > 0
     assert checked >= 5  # HR in both trusts, Marcus's colleague, a DPO, the DSL
+
+
+def test_the_menu_reads_its_counts_and_the_person_in_one_query_each(sign_in):
+    """The menu is on every page: the signed-in person comes with their sign-in, and the
+    task counts, notices and failed e-mail are one query however many tasks wait."""
+    for _ in range(3):
+        raise_concern()
+    client = sign_in("Hannah", "Reid")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("casework:register"))
+    assert page.status_code == 200
+    assert "0 yours, 3 in the queue" in page.content.decode()
+    sql = [query["sql"] for query in queries.captured_queries]
+    [menu] = [q for q in sql if "viewflow_task" in q]
+    assert "casework_notice" in menu and "casework_outgoingmail" in menu
+    assert not [q for q in sql if q != menu and "casework_outgoingmail" in q]
+    assert not [q for q in sql if 'FROM "casework_staffmember"' in q]
