@@ -212,8 +212,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     person = permissions.person_of(user)
     if person is None or person.has_left or not user.is_active:
         return Case.objects.none()
-    # Only the person's own trust's cases, whatever their roles.
-    cases = Case.objects.filter(trust_id=person.trust_id).not_involving(person)
+    # Only the person's own trust's cases, whatever their roles; none they are too close to.
+    cases = Case.objects.filter(trust_id=person.trust_id).exclude(pk__in=_too_close(user, person))
     if permissions.is_hr(user):
         return cases
     named = (
@@ -229,6 +229,15 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     )
     # Every condition is on the case row itself: no join, so no row twice, no DISTINCT.
     return cases.filter(named | school_wide)
+
+
+def _too_close(user: User, person: StaffMember) -> list[int]:
+    """The cases the person is the subject, reporter or a witness of, read once per request:
+    a home page counts a figure, a stage and a list of the cases visible to them."""
+    known = getattr(user, "_casework_too_close", None)
+    if known is None:
+        known = user._casework_too_close = involved_case_ids(person)
+    return known
 
 
 # The people a case names, and the records it has at most one of. Joined all at once with the

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,43 +83,69 @@ def _week_end(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=6 - today.weekday())
 
 
-def by_stage(user: User, **filters) -> list[Figure]:
-    """Open cases by stage: one GROUP BY over what the register shows."""
+def open_cases(user: User, **filters) -> tuple[list[Figure], list[Figure]]:
+    """HR's figures (a headteacher's, for their school), what is late, soon or waiting, and
+    the open cases by stage: one GROUP BY over the open cases the register shows.
+
+    Every figure counts open cases only, so each is a sum over the stages, filtered as the
+    register filters for its link (``tests/test_home_pages.py`` holds each figure to the
+    register's count at its address)."""
+    today = timezone.localdate()
+    week_end = _week_end(today)
+    hearings_until = Calendar(trust_id=permissions.trust_of(user)).add_working_days(
+        today, HEARINGS_AHEAD_WORKING_DAYS
+    )
     rows = (
         selectors.register(user, status="open", **filters)
         .order_by()
         .values("status")
-        .annotate(cases=Count("pk", distinct=True))
+        .annotate(
+            cases=Count("pk"),
+            overdue=Count("pk", filter=Q(action_due_on__lt=today)),
+            this_week=Count("pk", filter=Q(action_due_on__gte=today, action_due_on__lte=week_end)),
+            hearings_soon=Count(
+                "pk", filter=Q(action_due_on__gte=today, action_due_on__lte=hearings_until)
+            ),
+        )
     )
-    counts = {row["status"]: row["cases"] for row in rows}
-    school_filter = _filter_values(filters)
-    return [
-        Figure(status.label, counts[status], register_url(status=status.value, **school_filter))
-        for status in Status
-        if status in OPEN_STATUSES and counts.get(status)
-    ]
+    by_status = {row["status"]: row for row in rows}
 
+    def total(column: str, statuses=OPEN_STATUSES) -> int:
+        return sum(by_status[s][column] for s in statuses if s in by_status)
 
-def overview(user: User, **filters) -> list[Figure]:
-    """HR's figures (a headteacher's, for their school): what is late, soon, waiting."""
-    today = timezone.localdate()
-    hearings_until = Calendar(trust_id=permissions.trust_of(user)).add_working_days(
-        today, HEARINGS_AHEAD_WORKING_DAYS
-    )
-    return [
-        figure(user, "Overdue", overdue=True, urgent=True, **filters),
-        figure(user, "Due this week", due_from=today, due_by=_week_end(today), **filters),
-        figure(user, "Safeguarding waiting", status="safeguarding", urgent=True, **filters),
-        figure(
-            user,
+    def shown(label: str, count: int, *, urgent: bool = False, **register_filters) -> Figure:
+        url = register_url(**_filter_values({**register_filters, **filters}))
+        return Figure(label, count, url, urgent and count > 0)
+
+    safeguarding, hearing = (selectors.STATUS_GROUPS[g][1] for g in ("safeguarding", "hearing"))
+    figures = [
+        shown("Overdue", total("overdue"), overdue=True, urgent=True),
+        shown("Due this week", total("this_week"), due_from=today, due_by=week_end),
+        shown(
+            "Safeguarding waiting",
+            total("cases", safeguarding),
+            status="safeguarding",
+            urgent=True,
+        ),
+        shown(
             f"Hearings in the next {HEARINGS_AHEAD_WORKING_DAYS} working days",
+            total("hearings_soon", hearing),
             status="hearing",
             due_from=today,
             due_by=hearings_until,
-            **filters,
         ),
-        figure(user, "Sign-offs waiting", status=Status.AWAITING_SIGN_OFF.value, **filters),
+        shown(
+            "Sign-offs waiting",
+            total("cases", [Status.AWAITING_SIGN_OFF]),
+            status=Status.AWAITING_SIGN_OFF.value,
+        ),
     ]
+    stages = [
+        shown(status.label, by_status[status]["cases"], status=status.value)
+        for status in Status
+        if status in OPEN_STATUSES and by_status.get(status, {}).get("cases")
+    ]
+    return figures, stages
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -159,18 +185,14 @@ def sections_for(user: User) -> list[Section]:
         return sections
     roles = {held.role for held in permissions.held_roles(user)}
     if Role.HR_CASE_MANAGER in roles:
-        sections.append(Section("Across the trust", overview(user), stages=by_stage(user)))
+        figures, stages = open_cases(user)
+        sections.append(Section("Across the trust", figures, stages=stages))
     if Role.HEADTEACHER in roles:
         for school in School.objects.filter(
             pk__in=permissions.schools_where(user, Role.HEADTEACHER)
         ).order_by("name"):
-            sections.append(
-                Section(
-                    f"At {place_name(school)}",
-                    overview(user, school=school.pk),
-                    stages=by_stage(user, school=school.pk),
-                )
-            )
+            figures, stages = open_cases(user, school=school.pk)
+            sections.append(Section(f"At {place_name(school)}", figures, stages=stages))
         sections.append(
             Section(
                 "Your sign-offs",
