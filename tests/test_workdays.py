@@ -8,6 +8,9 @@ import holidays
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from casework import deadlines
 from casework.demo_cases import arrangement, case_at
@@ -129,6 +132,22 @@ def test_working_days_between_counts_the_end_but_not_the_start():
     calendar = Calendar(trust_id=demo_trust_id())
     assert calendar.working_days_between(D(2026, 12, 24), D(2026, 12, 31)) == 3
     assert calendar.working_days_between(D(2026, 3, 16), D(2026, 3, 16)) == 0
+
+
+@given(
+    start=st.dates(D(2025, 1, 1), D(2028, 12, 31)),
+    span=st.integers(-10, 800),
+)
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_working_days_between_is_the_working_days_counted_one_by_one(start, span):
+    """However long the span, over new year and round closure days and bank holidays."""
+    calendar = Calendar(trust_id=demo_trust_id())
+    calendar._closures = {D(2026, 2, 16), D(2026, 2, 17), D(2027, 7, 24), D(2028, 1, 2)}
+    end = start + datetime.timedelta(days=span)
+    one_by_one = sum(
+        calendar.is_working_day(start + datetime.timedelta(days=n)) for n in range(1, span + 1)
+    )
+    assert calendar.working_days_between(start, end) == one_by_one
 
 
 def test_working_days_only_count_forwards():
