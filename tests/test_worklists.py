@@ -2,6 +2,7 @@
 queries for a hundred tasks than for two; nobody sees a task they may not act on."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -101,6 +102,26 @@ def test_the_menu_counts_stop_at_the_list_limit(sign_in, settings):
     acknowledge(raise_concern(subject=("Ben", "Taylor")))
     html = sign_in("Hannah", "Reid").get(WORKLIST).content.decode()
     assert "1 yours, more than 1 in the queue" in html
+
+
+def count_line(page) -> str:
+    return re.search(r'data-testid="worklist-count">([^<]*)<', page.content.decode())[1]
+
+
+def test_the_worklist_says_how_many_tasks_it_holds_filtered_or_not(sign_in, settings):
+    raise_concern()  # in the queue
+    raise_concern(subject=("Tom", "Brennan"), reporter=("Aisha", "Khan"))  # another school
+    acknowledge(raise_concern(subject=("Ben", "Taylor")))  # Hannah's own
+    client = sign_in("Hannah", "Reid")
+    everything = client.get(WORKLIST)
+    assert count_line(everything) == "3 tasks" and len(everything.context["rows"]) == 3
+    school = Case.objects.get(subject__first_name="Tom").school
+    at_school = client.get(WORKLIST, {"school": school.pk})
+    shown = len(at_school.context["rows"])
+    assert 0 < shown < 3 and count_line(at_school) == f"{shown} task{'s' if shown > 1 else ''}"
+    assert count_line(client.get(WORKLIST, {"due": "overdue"})) == "0 tasks"
+    settings.CASEWORK_MENU_COUNT_LIMIT = 2
+    assert count_line(client.get(WORKLIST)) == "More than 2 tasks"
 
 
 def test_claiming_from_the_row_takes_the_task_on(sign_in):

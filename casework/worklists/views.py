@@ -7,7 +7,9 @@ extension point) and its template lays them out for a phone as well as a desk.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 from viewflow.workflow.flow.views.list import WorkflowTaskListView
 from viewflow.workflow.status import STATUS
 
@@ -19,13 +21,21 @@ from . import selectors
 from .forms import WorklistFilterForm
 
 
+class WorklistPaginator(BoundedPaginator):
+    """Counts as far as the menu's counts do: the worklist is those tasks, laid out."""
+
+    @cached_property
+    def limit(self) -> int:
+        return settings.CASEWORK_MENU_COUNT_LIMIT
+
+
 class WorklistView(WorkflowTaskListView):
     """My tasks: the person's own tasks and their role's shared queue, on one page."""
 
     template_name = "casework/worklists/worklist.html"
     title = "My tasks"
     paginate_by = 25
-    paginator_class = BoundedPaginator  # counts only so far, however long the list
+    paginator_class = WorklistPaginator  # counts only so far, however long the list
     bulk_actions = ()  # one task at a time, through the audited claim
     columns = ("case_reference", "person", "school", "task", "holder", "due", "marks")
     filterset_class = None
@@ -49,6 +59,16 @@ class WorklistView(WorkflowTaskListView):
             today=self.today,
             **self.filter_form.filters(),
         )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if not any(self.filter_form.filters().values()):
+            # Every task of theirs: the menu has counted them already, with this request.
+            counted = selectors.counts(self.request.user).values()
+            paginator.count = (
+                sum(counted) if all(isinstance(n, int) for n in counted) else paginator.limit + 1
+            )
+        return paginator
 
     # --- columns ---------------------------------------------------------------------
 
