@@ -20,13 +20,13 @@ from viewflow.workflow.status import STATUS
 from . import permissions
 from .models import Case, DpoDecision, MailStatus, Notice, OutgoingMail, Trust, User
 
-Count = int | str  # a number, or "more than N" past ``CASEWORK_MENU_COUNT_LIMIT``
+TaskCount = int | str  # a number, or "more than N" past ``CASEWORK_MENU_COUNT_LIMIT``
 
 
 @dataclass(frozen=True)
 class MenuCounts:
-    mine: Count = 0  # tasks held by the person
-    queue: Count = 0  # tasks in a queue open to them, on cases they are not too close to
+    mine: TaskCount = 0  # tasks held by the person
+    queue: TaskCount = 0  # tasks in a queue open to them, on cases they are not too close to
     notices: int = 0
     unread_notices: int = 0
     failed_mail: int = 0  # counted for those who may see it, else 0
@@ -116,7 +116,7 @@ def _read(user: User) -> MenuCounts:
         cursor.execute(sql, params)
         mine, queue, notices, unread, failed = cursor.fetchone()
 
-    def bounded(found: int) -> Count:
+    def bounded(found: int) -> TaskCount:
         return f"more than {limit}" if found > limit else found
 
     return MenuCounts(bounded(mine), bounded(queue), notices, unread, failed)

@@ -216,10 +216,6 @@ class CaseQuerySet(models.QuerySet):
         """Cases ``person`` is the subject, reporter or a witness of: too close to know more."""
         return self.filter(pk__in=involved_case_ids(person))
 
-    def not_involving(self, person):
-        # A short list of literals: each row is checked against it, no subquery to plan.
-        return self.exclude(pk__in=involved_case_ids(person))
-
 
 def involved_case_ids(person) -> list[int]:
     """The ids of the cases ``person`` is the subject, reporter or a witness of.
