@@ -9,11 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from casework.demo_cases import SAFEGUARDING, acknowledge, raise_concern
 from casework.models import Case, School, User
 from casework.worklists import selectors
 from tests.trusts import build_second_trust
+from workflows.flows import CaseFlow, DpoFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +215,50 @@ def test_the_menu_reads_its_counts_and_the_person_in_one_query_each(sign_in):
     assert "casework_notice" in menu and "casework_outgoingmail" in menu
     assert not [q for q in sql if q != menu and "casework_outgoingmail" in q]
     assert not [q for q in sql if 'FROM "casework_staffmember"' in q]
+
+
+ARCHIVE = reverse("workflow:archive")
+
+
+def archive_rows(client, **filters) -> list[dict]:
+    page = client.get(ARCHIVE, filters)
+    assert page.status_code == 200
+    return page.context["rows"]
+
+
+def test_the_archive_lists_the_tasks_the_person_has_done_the_newest_first(sign_in):
+    first = acknowledge(raise_concern())
+    second = acknowledge(raise_concern(subject=("Ben", "Taylor")))
+    client = sign_in("Hannah", "Reid")
+    done = archive_rows(client)
+    assert [row["case_reference"] for row in done] == [second.reference, first.reference]
+    assert done[0]["task"] == "Acknowledge the concern"
+    assert done[0]["person"] == "Ben Taylor"
+    assert done[0]["school"] == second.school.name
+    page = client.get(ARCHIVE).content.decode()
+    assert "2 tasks" in page and second.reference in page
+    # The row opens the task as it was finished.
+    assert client.get(done[0]["url"], follow=True).status_code == 200
+    # Nobody else's archive holds them.
+    assert archive_rows(sign_in("Helen", "Carter")) == []
+
+
+def test_the_archive_filters_by_task_and_when_it_was_done(sign_in):
+    case = acknowledge(raise_concern())
+    client = sign_in("Hannah", "Reid")
+    [row] = archive_rows(client, done="7")
+    assert row["case_reference"] == case.reference
+    task_ref = next(kind.ref for kind in _kinds() if kind.title == "Acknowledge the concern")
+    assert len(archive_rows(client, task=task_ref)) == 1
+    other = next(kind.ref for kind in _kinds() if kind.title != "Acknowledge the concern")
+    assert archive_rows(client, task=other) == []
+    finished_long_ago = timezone.now() - datetime.timedelta(days=60)
+    Task.objects.filter(finished__isnull=False).update(finished=finished_long_ago)
+    assert archive_rows(client, done="31") == []
+    assert len(archive_rows(client, done="365")) == 1
+    # A filter that is not one of the choices filters nothing, and says nothing breaks.
+    assert len(archive_rows(client, done="forever", task="no-such-task")) == 1
+
+
+def _kinds():
+    return selectors.task_kinds([CaseFlow, DpoFlow])

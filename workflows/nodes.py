@@ -123,7 +123,10 @@ class CaseTask(NeedToKnow, flow.View):
         return self
 
     def title_for(self, case) -> str:
-        if self.volunteer_title and case.subject.is_volunteer:
+        return self.title_for_subject(volunteer=case.subject.is_volunteer)
+
+    def title_for_subject(self, *, volunteer: bool) -> str:
+        if self.volunteer_title and volunteer:
             return str(self.volunteer_title)
         return str(self.task_title)
 

@@ -14,10 +14,7 @@ from django_filters import ChoiceFilter, FilterSet
 from viewflow import viewprop
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
-from viewflow.workflow.flow.views import (
-    WorkflowArchiveListView,
-    WorkflowQueueListView,
-)
+from viewflow.workflow.flow.views import WorkflowQueueListView
 from viewflow.workflow.flow.views.filters import DateRangeFilter
 from viewflow.workflow.models import Task
 
@@ -30,7 +27,7 @@ from casework import (  # addresses: the <id:…> parts below
 from casework.models import Case, involved_case_ids
 from casework.paging import BoundedPaginator
 from casework.worklists import selectors as worklists
-from casework.worklists.views import WorklistView
+from casework.worklists.views import ArchiveView, WorklistView
 
 from .models import CaseProcess, DpoProcess
 from .nodes import ensure_may_know_of, task_path
@@ -114,17 +111,9 @@ class TaskListFilter(FilterSet):
         fields = ("flow_task", "created")
 
 
-class ArchiveListFilter(TaskListFilter):
-    finished = DateRangeFilter()
-
-    class Meta:
-        model = Task
-        fields = ("flow_task", "created", "finished")
-
-
 class TaskRows:
-    """The task lists' rows with their cases, newest first on an index, counted only so
-    far (casework.paging), filters from the flows' nodes."""
+    """The queue's rows with their cases, newest first on an index, counted only so far
+    (casework.paging), filters from the flows' nodes."""
 
     paginator_class = BoundedPaginator
 
@@ -153,14 +142,6 @@ class QueueView(TaskRows, WorkflowQueueListView):
         return tasks.exclude(process__caseprocess__case__in=involved).exclude(
             process__dpoprocess__decision__case__in=involved
         )
-
-
-class ArchiveView(TaskRows, WorkflowArchiveListView):
-    filterset_class = ArchiveListFilter
-
-    @viewprop
-    def queryset(self):
-        return super().queryset.select_related(*ROW_RELATIONS).order_by("-created", "-pk")
 
 
 class WaitingView(View):

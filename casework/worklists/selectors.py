@@ -32,7 +32,7 @@ from viewflow.workflow.status import STATUS
 from casework import permissions
 from casework.menu import menu_counts
 from casework.models import Case as CaseRecord
-from casework.models import ClosureDay, User
+from casework.models import ClosureDay, StaffMember, User
 from casework.workdays import Calendar
 
 # The case a task is about, reached through either flow's process.
@@ -42,6 +42,14 @@ CASE_REFERENCE = Coalesce(
     F("process__dpoprocess__decision__case__reference"),
 )
 
+
+# How far back the archive looks, by when a task was finished (days; "" for always).
+DONE_CHOICES = (
+    ("", "Any time"),
+    ("7", "In the last 7 days"),
+    ("31", "In the last month"),
+    ("365", "In the last year"),
+)
 
 DUE_CHOICES = (
     ("", "Any time"),
@@ -164,12 +172,68 @@ def worklist(
     )
 
 
-def in_full(tasks: list[Task]) -> list[Task]:
-    """These tasks (a page of ``worklist``), in the same order, read with their cases, the
-    person concerned, the school, the holder and the due date: one query."""
+@dataclass(frozen=True)
+class TaskRow:
+    """One task as a task list shows it: the task, its case, the person concerned, the
+    school and who holds it. A DPO decision's task has its case's reference, nothing more."""
+
+    pk: int
+    process_id: int
+    node: object  # the flow's node: its title and its task's addresses
+    status: str
+    owner_id: int | None
+    owner_name: str
+    finished: datetime.datetime | None
+    due_on: datetime.date | None
+    is_decision: bool
+    case_reference: str | None
+    subject_name: str
+    subject_is_volunteer: bool
+    school_id: int | None
+    school_name: str
+    safeguarding: bool
+    data_protection: bool
+
+    @property
+    def has_case(self) -> bool:
+        """The task is a step of a case's own flow (not a DPO decision's)."""
+        return not self.is_decision and self.case_reference is not None
+
+
+_CASE = "process__caseprocess__case__"
+ROW_VALUES = {
+    "pk": "pk",
+    "process_id": "process_id",
+    "node": "flow_task",
+    "status": "status",
+    "owner_id": "owner_id",
+    "finished": "finished",
+    "case_reference": "case_reference",
+    "due_on": "due_on",
+    "is_decision": "is_decision",
+    "first_name": f"{_CASE}subject__first_name",
+    "last_name": f"{_CASE}subject__last_name",
+    "kind": f"{_CASE}subject__kind",
+    "school_id": f"{_CASE}school_id",
+    "school_name": f"{_CASE}school__name",
+    "safeguarding": f"{_CASE}safeguarding",
+    "data_protection": f"{_CASE}data_protection",
+    "owner_first_name": "owner__staff_member__first_name",
+    "owner_last_name": "owner__staff_member__last_name",
+    "owner_user_name": "owner__first_name",
+    "owner_user_last_name": "owner__last_name",
+    "owner_email": "owner__email",
+}
+
+
+def in_full(tasks) -> list[TaskRow]:
+    """These tasks (a page of ``worklist`` or ``archive``), in the same order, as rows: one
+    query, read as values. Reading them as eleven related models each took a
+    millisecond a row, more than the rest of the page."""
     wanted = [task.pk for task in tasks]
-    found = (
-        Task.objects.filter(pk__in=wanted)
+    found = {
+        values["pk"]: _row(values)
+        for values in Task.objects.filter(pk__in=wanted)
         .annotate(
             case_reference=CASE_REFERENCE,
             due_on=DUE_ON,
@@ -177,16 +241,54 @@ def in_full(tasks: list[Task]) -> list[Task]:
                 Q(process__dpoprocess__isnull=False), output_field=BooleanField()
             ),
         )
-        .select_related(
-            "process",
-            "process__caseprocess__case__subject",
-            "process__caseprocess__case__school",
-            "process__dpoprocess__decision__case",
-            "owner__staff_member",
-        )
-        .in_bulk()
-    )
+        .order_by()
+        .values(*ROW_VALUES.values())
+    }
     return [found[pk] for pk in wanted if pk in found]
+
+
+def _row(values: dict) -> TaskRow:
+    named = {name: values[field] for name, field in ROW_VALUES.items()}
+    if named["owner_first_name"] is not None:
+        owner_name = f"{named['owner_first_name']} {named['owner_last_name']}"
+    else:
+        full = f"{named['owner_user_name'] or ''} {named['owner_user_last_name'] or ''}".strip()
+        owner_name = full or named["owner_email"] or ""
+    has_subject = named["first_name"] is not None
+    return TaskRow(
+        pk=named["pk"],
+        process_id=named["process_id"],
+        node=named["node"],
+        status=named["status"],
+        owner_id=named["owner_id"],
+        owner_name=owner_name,
+        finished=named["finished"],
+        due_on=named["due_on"],
+        is_decision=named["is_decision"],
+        case_reference=named["case_reference"],
+        subject_name=f"{named['first_name']} {named['last_name']}" if has_subject else "",
+        subject_is_volunteer=named["kind"] == StaffMember.Kind.VOLUNTEER,
+        school_id=named["school_id"],
+        school_name=named["school_name"] or "",
+        safeguarding=bool(named["safeguarding"]),
+        data_protection=bool(named["data_protection"]),
+    )
+
+
+def archive(
+    user: User, *, flow_classes=None, task: str = "", done: str = "", now=None
+) -> QuerySet[Task]:
+    """The tasks this person has done, the newest first: only which, in which order, on the
+    archive's index; ``in_full`` reads a page of them whole."""
+    tasks = Task.objects.filter(owner=user, flow_task_type="HUMAN", finished__isnull=False)
+    if flow_classes is not None:
+        tasks = tasks.filter(process__flow_class__in=list(flow_classes))
+    if task:
+        tasks = tasks.filter(flow_task=task)
+    if done:
+        since = (now or timezone.now()) - datetime.timedelta(days=int(done))
+        tasks = tasks.filter(finished__gte=since)
+    return tasks.order_by("-created", "-pk").only("pk")
 
 
 def counts(user: User) -> dict[str, int | str]:

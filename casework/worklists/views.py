@@ -1,8 +1,9 @@
-"""The worklist page: the task application's inbox, with Casework's columns.
+"""The worklist and the archive: the task application's inbox and archive, with Casework's
+columns.
 
 Built on viewflow's task list view, so the task application's menu, permissions and
-address stay as they were; its columns are this view's methods (viewflow's column
-extension point) and its template lays them out for a phone as well as a desk.
+addresses stay as they were; its columns are this view's methods (viewflow's column
+extension point) and their templates lay them out for a phone as well as a desk.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from viewflow.workflow.status import STATUS
 
 from casework import permissions
 from casework.paging import BoundedPaginator
-from casework.selectors import actor_name
 
-from . import selectors
-from .forms import WorklistFilterForm
+from . import forms, selectors
 
 
 class WorklistPaginator(BoundedPaginator):
@@ -29,28 +28,102 @@ class WorklistPaginator(BoundedPaginator):
         return settings.CASEWORK_MENU_COUNT_LIMIT
 
 
-class WorklistView(WorkflowTaskListView):
+class TaskListPage(WorkflowTaskListView):
+    """A list of tasks laid out as Casework's table: a page of the selector's tasks, read
+    whole with their cases (``selectors.in_full``), one row each."""
+
+    paginate_by = 25
+    bulk_actions = ()  # one task at a time, through the audited claim
+    filterset_class = None
+    filter_form_class = forms.TaskFilterForm
+
+    def get_ordering(self):
+        return None  # the selector's own order
+
+    def dispatch(self, request, *args, **kwargs):
+        self.today = timezone.localdate()
+        self.filter_form = self.filter_form_class(
+            request.GET or None, **self.get_filter_form_kwargs()
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filter_form_kwargs(self) -> dict:
+        return {"task_kinds": selectors.task_kinds(self.flow_classes)}
+
+    # --- columns: each reads a row of ``selectors.in_full`` -------------------------
+
+    def case_reference(self, row):
+        return row.case_reference
+
+    case_reference.short_description = "Case"
+
+    def person(self, row):
+        # A DPO decision's task names nobody: the DPO has no part in the case itself.
+        return row.subject_name if row.has_case else ""
+
+    person.short_description = "Person concerned"
+
+    def school(self, row):
+        if not row.has_case:
+            return ""
+        return row.school_name if row.school_id else "Trust central team"
+
+    school.short_description = "School"
+
+    def task(self, row):
+        title_for_subject = getattr(row.node, "title_for_subject", None)
+        if row.has_case and title_for_subject:
+            return title_for_subject(volunteer=row.subject_is_volunteer)
+        return str(row.node.task_title)
+
+    task.short_description = "Task"
+
+    # --- rows ------------------------------------------------------------------------
+
+    def rows(self, page):
+        rows = selectors.in_full(page)
+        self.before_rows(rows)
+        for row in rows:
+            yield {
+                "url": row.node.reverse("index", args=[row.process_id, row.pk]),
+                **self.row_links(row),
+                **{name: getattr(self, name)(row) for name in self.columns},
+            }
+
+    def before_rows(self, rows) -> None:
+        """Read, once for the page, what the rows' columns need beyond the tasks."""
+
+    def row_links(self, row) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            filter_form=self.filter_form,
+            rows=list(self.rows(context["page_obj"])),
+            query=self._query_without_page(),
+            is_hr=permissions.is_hr(self.request.user),
+        )
+        return context
+
+    def _query_without_page(self) -> str:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return query.urlencode()
+
+
+class WorklistView(TaskListPage):
     """My tasks: the person's own tasks and their role's shared queue, on one page."""
 
     template_name = "casework/worklists/worklist.html"
     title = "My tasks"
-    paginate_by = 25
     paginator_class = WorklistPaginator  # counts only so far, however long the list
-    bulk_actions = ()  # one task at a time, through the audited claim
     columns = ("case_reference", "person", "school", "task", "holder", "due", "marks")
-    filterset_class = None
+    filter_form_class = forms.WorklistFilterForm
 
-    def get_ordering(self):
-        return None  # the worklist's own order: most urgent first
-
-    def dispatch(self, request, *args, **kwargs):
-        self.today = timezone.localdate()
-        self.filter_form = WorklistFilterForm(
-            request.GET or None,
-            trust=permissions.trust_of(request.user),
-            task_kinds=selectors.task_kinds(self.flow_classes),
-        )
-        return super().dispatch(request, *args, **kwargs)
+    def get_filter_form_kwargs(self) -> dict:
+        trust = permissions.trust_of(self.request.user)
+        return {**super().get_filter_form_kwargs(), "trust": trust}
 
     def get_queryset(self):
         return selectors.worklist(
@@ -70,100 +143,57 @@ class WorklistView(WorkflowTaskListView):
             )
         return paginator
 
-    # --- columns ---------------------------------------------------------------------
-
-    def _case(self, task):
-        process = task.process
-        if hasattr(process, "caseprocess"):
-            return process.caseprocess.case
-        return None
-
-    def case_reference(self, task):
-        return task.case_reference
-
-    case_reference.short_description = "Case"
-
-    def person(self, task):
-        # A DPO decision's task names nobody: the DPO has no part in the case itself.
-        case = self._case(task)
-        return case.subject.full_name if case else ""
-
-    person.short_description = "Person concerned"
-
-    def school(self, task):
-        case = self._case(task)
-        if case is None:
-            return ""
-        return case.school.name if case.school_id else "Trust central team"
-
-    school.short_description = "School"
-
-    def task(self, task):
-        case = self._case(task)
-        node = task.flow_task
-        title_for = getattr(node, "title_for", None)
-        return title_for(case) if (case and title_for) else str(node.task_title)
-
-    task.short_description = "Task"
-
-    def holder(self, task):
-        if task.owner_id is None:
+    def holder(self, row):
+        if row.owner_id is None:
             return "Shared queue"
-        if task.owner_id == self.request.user.pk:
+        if row.owner_id == self.request.user.pk:
             return "You"
-        return actor_name(task.owner)
+        return row.owner_name
 
     holder.short_description = "Held by"
 
-    def due(self, task):
-        case = self._case(task)
-        return self.calendars.due(
-            task.due_on, school_id=case.school_id if case else None, today=self.today
-        )
+    def due(self, row):
+        school_id = row.school_id if row.has_case else None
+        return self.calendars.due(row.due_on, school_id=school_id, today=self.today)
 
     due.short_description = "Due"
 
-    def marks(self, task):
-        case = self._case(task)
-        due = self.due(task)
+    def marks(self, row):
         return {
-            "overdue": due.overdue,
-            "safeguarding": bool(case and case.safeguarding),
-            "data_protection": task.is_decision or bool(case and case.data_protection),
+            "overdue": self.due(row).overdue,
+            "safeguarding": row.has_case and row.safeguarding,
+            "data_protection": row.is_decision or (row.has_case and row.data_protection),
         }
 
     marks.short_description = "Marks"
 
-    # --- rows ------------------------------------------------------------------------
-
-    def rows(self, page):
-        tasks = selectors.in_full(list(page))
+    def before_rows(self, rows) -> None:
         self.calendars = selectors.Calendars(
-            (case.school_id for case in map(self._case, tasks) if case is not None),
+            (row.school_id for row in rows if row.has_case),
             trust_id=permissions.trust_of(self.request.user),
         )
-        for task in tasks:
-            node = task.flow_task
-            yield {
-                "task": task,
-                "url": node.reverse("index", args=[task.process_id, task.pk]),
-                "claim_url": node.reverse("assign", args=[task.process_id, task.pk])
-                if task.status == STATUS.NEW
-                else None,
-                **{name: getattr(self, name)(task) for name in self.columns},
-            }
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            filter_form=self.filter_form,
-            rows=list(self.rows(context["page_obj"])),
-            query=self._query_without_page(),
-            is_hr=permissions.is_hr(self.request.user),
+    def row_links(self, row) -> dict:
+        if row.status != STATUS.NEW:
+            return {"claim_url": None}
+        return {"claim_url": row.node.reverse("assign", args=[row.process_id, row.pk])}
+
+
+class ArchiveView(TaskListPage):
+    """Tasks you have done: the person's finished tasks, the newest first."""
+
+    template_name = "casework/worklists/archive.html"
+    title = "Tasks you have done"
+    paginator_class = BoundedPaginator
+    columns = ("case_reference", "person", "school", "task", "done")
+    filter_form_class = forms.ArchiveFilterForm
+
+    def get_queryset(self):
+        return selectors.archive(
+            self.request.user, flow_classes=self.flow_classes, **self.filter_form.filters()
         )
-        return context
 
-    def _query_without_page(self) -> str:
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return query.urlencode()
+    def done(self, row):
+        return timezone.localtime(row.finished)
+
+    done.short_description = "Done"
