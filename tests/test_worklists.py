@@ -147,6 +147,7 @@ def test_the_page_makes_as_many_queries_for_many_tasks_as_for_few(sign_in):
 
     raise_concern()
     acknowledge(raise_concern(subject=("Ben", "Taylor")))
+    queries()  # the first view pins the list's address in the session
     few = queries()
     subjects = [("Fiona", "MacLeod"), ("Chris", "Evans"), ("Tom", "Brennan"), ("Liam", "Murphy")]
     for first, last in subjects * 3:
@@ -262,3 +263,20 @@ def test_the_archive_filters_by_task_and_when_it_was_done(sign_in):
 
 def _kinds():
     return selectors.task_kinds([CaseFlow, DpoFlow])
+
+
+def test_opening_the_lists_again_writes_nothing_to_the_session(sign_in):
+    acknowledge(raise_concern())
+    client = sign_in("Hannah", "Reid")
+
+    def session_writes(address: str, **filters) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address, filters).status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in captured.captured_queries)
+
+    session_writes(WORKLIST)
+    assert session_writes(WORKLIST) == 0
+    assert session_writes(ARCHIVE) == 1  # another list: the way back from a task changes
+    assert session_writes(ARCHIVE) == 0
+    assert session_writes(ARCHIVE, done="7") == 1
+    assert client.session["vf-pin-location"] == f"{ARCHIVE}?done=7"

@@ -12,12 +12,15 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import cached_property
 from viewflow.workflow.flow.views.list import WorkflowTaskListView
+from viewflow.workflow.flow.views.mixins import StoreRequestPathMixin
 from viewflow.workflow.status import STATUS
 
 from casework import permissions
 from casework.paging import BoundedPaginator
 
 from . import forms, selectors
+
+PINNED_LIST = "vf-pin-location"  # viewflow's session key (StoreRequestPathMixin)
 
 
 class WorklistPaginator(BoundedPaginator):
@@ -45,7 +48,12 @@ class TaskListPage(WorkflowTaskListView):
         self.filter_form = self.filter_form_class(
             request.GET or None, **self.get_filter_form_kwargs()
         )
-        return super().dispatch(request, *args, **kwargs)
+        # viewflow pins the list's address in the session, for a task's way back to it; it
+        # is written when it changes, not on every view (each write is a transaction).
+        here = request.get_full_path()
+        if request.session.get(PINNED_LIST) != here:
+            request.session[PINNED_LIST] = here
+        return super(StoreRequestPathMixin, self).dispatch(request, *args, **kwargs)
 
     def get_filter_form_kwargs(self) -> dict:
         return {"task_kinds": selectors.task_kinds(self.flow_classes)}
