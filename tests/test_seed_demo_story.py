@@ -3,9 +3,11 @@ case) and read by every test here: the order things happened in, and each kind o
 newcomer is shown."""
 
 import datetime
+import hashlib
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -22,9 +24,11 @@ from casework.models import (
     DpoDecision,
     Hearing,
     Letter,
+    LetterDelivery,
     LetterKind,
     Policy,
     ReferralDecision,
+    Sanction,
     SchoolSource,
     Settlement,
     SignOff,
@@ -262,3 +266,24 @@ def test_the_second_trusts_cases_are_its_own_at_several_stages(seeded):
     assert st_clare.exists() and {c.trust.name for c in st_clare} == {ST_CLARE}
     cited = Clause.objects.filter(pk__in=st_clare.values("allegations__clause"))
     assert set(cited.values_list("policy__trust__name", flat=True)) == {ST_CLARE}
+
+
+def test_after_seed_demo_every_letter_kind_exists_as_an_issued_pdf(seeded):
+    assert set(Letter.objects.values_list("kind", flat=True)) == set(LetterKind.values)
+    for letter in Letter.objects.all():
+        content = default_storage.open(letter.file.name).read()
+        assert hashlib.sha256(content).hexdigest() == letter.sha256, letter
+    # Volunteer versions too, and every volunteer outcome the demo's stories reach.
+    volunteer = Letter.objects.filter(audience="volunteer")
+    assert set(volunteer.values_list("kind", flat=True)) == set(LetterKind.values) - {
+        LetterKind.DISMISSAL_WITH_NOTICE,
+        LetterKind.SUMMARY_DISMISSAL,
+        LetterKind.NO_FURTHER_ACTION,
+    }
+    assert {
+        Sanction.VOLUNTEER_GUIDANCE,
+        Sanction.VOLUNTEER_ROLE_ADJUSTED,
+        Sanction.VOLUNTEERING_ENDED,
+    } <= set(volunteer.values_list("sanction", flat=True))
+    assert set(LetterDelivery.objects.values_list("method", flat=True)) == {"email", "hand", "post"}
+    # Running seed_demo again adds none: test_seed_demo.py's test_running_it_again_changes_nothing.
