@@ -32,8 +32,8 @@ class WorklistPaginator(BoundedPaginator):
 
 
 class TaskListPage(WorkflowTaskListView):
-    """A list of tasks laid out as Casework's table: a page of the selector's tasks, read
-    whole with their cases (``selectors.in_full``), one row each."""
+    """A list of tasks laid out as Casework's table: a page of the selector's tasks, each
+    read as one row with its case (``selectors.in_full``)."""
 
     paginate_by = 25
     bulk_actions = ()  # one task at a time, through the audited claim
