@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 
 from . import permissions
 from .models import Case, DpoDecision, MailStatus, Notice, OutgoingMail, Trust, User
+from .per_request import read_once
 
 TaskCount = int | str  # a number, or "more than N" past ``CASEWORK_MENU_COUNT_LIMIT``
 
@@ -39,10 +40,7 @@ def menu_counts(user: User | None) -> MenuCounts:
     """This sign-in's counts, read once per request (the menu and the page both ask)."""
     if user is None or not user.is_authenticated:
         return NOTHING
-    known = getattr(user, "_casework_menu_counts", None)
-    if known is None:
-        known = user._casework_menu_counts = _read(user)
-    return known
+    return read_once(user, "menu_counts", lambda: _read(user))
 
 
 def _read(user: User) -> MenuCounts:

@@ -22,6 +22,7 @@ from .models import (
     User,
 )
 from .models.case import TRANSITION_RULES
+from .per_request import read_once
 
 # Task permissions handed to viewflow: a task carrying one of these appears in the queue of
 # everyone who holds it. Only trust-wide work uses a queue; school-level work is assigned
@@ -57,18 +58,17 @@ def held_roles(user: User | None) -> tuple[HeldRole, ...]:
     """The roles a sign-in holds, cached on the user object for the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ()
-    cached = getattr(user, "_casework_roles", None)
-    if cached is None:
-        person = person_of(user)
-        if person is None or person.has_left:
-            cached = ()
-        else:
-            cached = tuple(
-                HeldRole(role=a.role, school_id=a.school_id, deputy=a.deputy)
-                for a in RoleAssignment.objects.filter(person=person).order_by()
-            )
-        user._casework_roles = cached
-    return cached
+    return read_once(user, "roles", lambda: _read_roles(user))
+
+
+def _read_roles(user: User) -> tuple[HeldRole, ...]:
+    person = person_of(user)
+    if person is None or person.has_left:
+        return ()
+    return tuple(
+        HeldRole(role=a.role, school_id=a.school_id, deputy=a.deputy)
+        for a in RoleAssignment.objects.filter(person=person).order_by()
+    )
 
 
 def has_role(user: User | None, role: Role, *, school_id: int | None = None) -> bool:

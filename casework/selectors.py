@@ -36,7 +36,9 @@ from .models import (
     Trust,
     User,
     involved_case_ids,
+    name_shown,
 )
+from .per_request import read_once
 from .trusts import configuration
 
 
@@ -235,10 +237,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 def _too_close(user: User, person: StaffMember) -> list[int]:
     """The cases the person is the subject, reporter or a witness of, read once per request:
     a home page counts a figure, a stage and a list of the cases visible to them."""
-    known = getattr(user, "_casework_too_close", None)
-    if known is None:
-        known = user._casework_too_close = involved_case_ids(person)
-    return known
+    return read_once(user, "too_close", lambda: involved_case_ids(person))
 
 
 # The people a case names, and the records it has at most one of. Joined all at once with the
@@ -395,7 +394,11 @@ def hearing_not_yet_held(case: Case, kind: str) -> Hearing | None:
 
 def actor_name(user: User) -> str:
     person = getattr(user, "staff_member", None)
-    return person.full_name if person else user.get_full_name() or user.email
+    return name_shown(
+        staff_name=person.full_name if person else None,
+        account_name=user.get_full_name(),
+        email=user.email,
+    )
 
 
 REPORTER_STATUS = {"received": "Received", "open": "Being looked at", "closed": "Closed"}

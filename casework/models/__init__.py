@@ -52,6 +52,7 @@ from .people import (
     StaffMember,
     Trust,
     User,
+    name_shown,
     place_name,
 )
 from .policy import Clause, Policy
@@ -150,5 +151,6 @@ __all__ = [
     "User",
     "WitnessStatement",
     "involved_case_ids",
+    "name_shown",
     "place_name",
 ]

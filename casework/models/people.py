@@ -80,6 +80,12 @@ class School(models.Model):
         return self.name
 
 
+def name_shown(*, staff_name: str | None, account_name: str, email: str) -> str:
+    """How a sign-in is named to others: by its person's name on the staff record, else by the
+    name on the account, else by its e-mail address."""
+    return staff_name or account_name.strip() or email
+
+
 class StaffMember(models.Model):
     """Anyone in the trust's workforce: an employee or a volunteer."""
 

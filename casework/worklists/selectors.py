@@ -32,7 +32,7 @@ from viewflow.workflow.status import STATUS
 from casework import permissions
 from casework.menu import menu_counts
 from casework.models import Case as CaseRecord
-from casework.models import ClosureDay, StaffMember, User
+from casework.models import ClosureDay, StaffMember, User, name_shown
 from casework.workdays import Calendar
 
 # The case a task is about, reached through either flow's process.
@@ -249,11 +249,14 @@ def in_full(tasks) -> list[TaskRow]:
 
 def _row(values: dict) -> TaskRow:
     named = {name: values[field] for name, field in ROW_VALUES.items()}
-    if named["owner_first_name"] is not None:
-        owner_name = f"{named['owner_first_name']} {named['owner_last_name']}"
-    else:
-        full = f"{named['owner_user_name'] or ''} {named['owner_user_last_name'] or ''}".strip()
-        owner_name = full or named["owner_email"] or ""
+    has_owner_record = named["owner_first_name"] is not None
+    owner_name = name_shown(
+        staff_name=f"{named['owner_first_name']} {named['owner_last_name']}"
+        if has_owner_record
+        else None,
+        account_name=f"{named['owner_user_name'] or ''} {named['owner_user_last_name'] or ''}",
+        email=named["owner_email"] or "",
+    )
     has_subject = named["first_name"] is not None
     return TaskRow(
         pk=named["pk"],
