@@ -276,7 +276,12 @@ def _read_people_and_records(case: Case) -> None:
     people = StaffMember.objects.in_bulk(ids - {None})
     for name in CASE_PEOPLE:
         fields[name].set_cached_value(case, people.get(getattr(case, fields[name].attname)))
-    records = Case.objects.select_related(*CASE_RECORDS).get(pk=case.pk)
+    # The records only: the case itself is already read.
+    records = (
+        Case.objects.select_related(*CASE_RECORDS)
+        .only("pk", "status", *CASE_RECORDS)
+        .get(pk=case.pk)
+    )
     for name in CASE_RECORDS:
         record = fields[name].get_cached_value(records)
         fields[name].set_cached_value(case, record)
@@ -289,7 +294,10 @@ def case_timeline(case: Case, *, user: User | None = None) -> QuerySet[AuditEven
 
     Shown to ``user``, the DPO's decision is left out unless they may see it (need to know).
     """
-    events = case.audit_events.exclude(action__startswith="viewed.").select_related("actor")
+    # What a timeline shows: who (as they were known), when, what and why.
+    events = case.audit_events.exclude(action__startswith="viewed.").only(
+        "case", "occurred_at", "actor_label", "action", "summary", "details"
+    )
     if user is not None and not may_see_dpo_decisions_of(user, case):
         events = events.exclude(action__startswith="dpo.")
     return events

@@ -129,3 +129,26 @@ def test_list_page_queries_do_not_grow_with_the_data(templates, client, role, na
     grow(60, seed=2)
     assert Case.objects.count() > 70
     assert _queries(client, url) == small, f"{name} ({role}) asks more as the data grows"
+
+
+def test_the_case_page_asks_the_same_questions_however_long_its_history(templates, client):
+    """Each entry of the timeline comes with the page's one read of it: a long case asks
+    no more than a new one."""
+    from casework import audit
+
+    case = templates[2]
+    url = reverse("casework:case", args=[case.reference])
+    client.force_login(user(*SIGN_INS["hr"]))
+    short = _queries(client, url)
+    hr = user(*SIGN_INS["hr"])
+    for n in range(40):
+        audit.record(
+            action="case.noted",
+            summary=f"Note {n} on the case",
+            actor=hr,
+            case=case,
+            details={"why": f"reason {n}"},
+        )
+    page = client.get(url).content.decode()
+    assert "Note 39 on the case" in page and "reason 39" in page
+    assert _queries(client, url) == short, "the case page asks more as its history grows"
