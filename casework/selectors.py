@@ -276,7 +276,8 @@ def _read_people_and_records(case: Case) -> None:
     people = StaffMember.objects.in_bulk(ids - {None})
     for name in CASE_PEOPLE:
         fields[name].set_cached_value(case, people.get(getattr(case, fields[name].attname)))
-    # The records only: the case itself is already read.
+    # The records only: the case itself is already read (django-fsm reads the status of
+    # every case row it loads, so that comes too).
     records = (
         Case.objects.select_related(*CASE_RECORDS)
         .only("pk", "status", *CASE_RECORDS)
