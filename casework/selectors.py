@@ -523,8 +523,9 @@ def register(
     part: str = "",
 ) -> QuerySet[Case]:
     """The case register: the person's visible cases, filtered. A due date filter takes
-    open cases only: a closed case has nothing due."""
-    cases = cases_visible_to(user).select_related("school", "subject")
+    open cases only: a closed case has nothing due. ``register_rows`` reads a page of
+    them with what a row shows."""
+    cases = cases_visible_to(user)
     for word in q.split():
         # Every word must match: "Daniel Shaw" finds Daniel Shaw, "SM-2026-0004" its case.
         # The people first (the workforce is far smaller than the register), then their
@@ -561,10 +562,19 @@ def register(
     return cases.order_by("-raised_at", "-pk")
 
 
+def register_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """A page of the register, with the school, the person concerned and the case manager
+    each row names."""
+    return cases.select_related("school", "subject", "case_manager")
+
+
+LOW_LEVEL_LOG_ORDER = ("-recorded_at", "-pk")
+
+
 def low_level_log(user: User) -> QuerySet[LowLevelConcern]:
     entries = LowLevelConcern.objects.select_related(
         "case", "case__subject", "school", "recorded_by"
-    ).order_by("-recorded_at", "-pk")
+    ).order_by(*LOW_LEVEL_LOG_ORDER)
     person = permissions.person_of(user)
     if person is None:
         return entries.none()
@@ -597,6 +607,9 @@ def audit_actions() -> list[str]:
             ) SELECT action FROM actions WHERE action IS NOT NULL"""  # noqa: S608 (model's table)
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+AUDIT_LOG_ORDER = ("-id",)  # newest first: the order events were written in
 
 
 def audit_log(
@@ -663,7 +676,7 @@ def audit_log(
                 until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
             )
         )
-    return events.order_by("-id")
+    return events.order_by(*AUDIT_LOG_ORDER)
 
 
 # --- Subject access requests ------------------------------------------------------------

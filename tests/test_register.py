@@ -2,6 +2,7 @@
 sees only the cases they have a part in, and nobody sees a case about themselves."""
 
 import datetime
+from urllib.parse import parse_qs
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import selectors
+from casework import forms, selectors
 from casework.demo_cases import (
     SAFEGUARDING,
     acknowledge,
@@ -38,6 +39,16 @@ def school(prefix: str) -> School:
 # --- Paginated, filtered, searchable --------------------------------------------------------
 
 
+def _follow(client, response, rel: str):
+    """The page a list's "Next" (rel="next") or "Previous" (rel="prev") link leads to."""
+    page = response.context["page"]
+    parameters = page.next_parameters if rel == "next" else page.previous_parameters
+    query = response.context["query"]
+    link = f"?{query}{'&' if query and parameters else ''}{parameters}".replace("&", "&amp;")
+    assert f'rel="{rel}" href="{link}"' in response.content.decode()
+    return client.get(REGISTER + f"?{query}&{parameters}")
+
+
 def test_the_register_is_paginated_and_keeps_its_filters(sign_in):
     cases = [raise_concern() for _ in range(26)]
     client = sign_in("Hannah", "Reid")
@@ -47,12 +58,67 @@ def test_the_register_is_paginated_and_keeps_its_filters(sign_in):
     assert "26 cases" in html and "Page 1 of 2" in html
     # Newest first.
     assert first.context["page"].object_list[0].reference == cases[-1].reference
-    second = client.get(REGISTER, {"page": 2})
+    second = _follow(client, first, "next")
     assert [c.reference for c in second.context["page"].object_list] == [cases[0].reference]
+    assert "Page 2 of 2" in second.content.decode()
+    back = _follow(client, second, "prev")
+    assert back.context["page"].number == 1
+    assert [c.reference for c in back.context["page"].object_list] == [
+        c.reference for c in first.context["page"].object_list
+    ]
 
     filtered = client.get(REGISTER, {"school": school("St Thomas More").pk})
-    assert "page=2" in filtered.content.decode()
+    assert "after=" in filtered.content.decode()
     assert f"school={school('St Thomas More').pk}" in filtered.context["query"]
+    in_school = _follow(client, filtered, "next")
+    assert in_school.context["page"].number == 2
+    assert {c.school_id for c in in_school.context["page"].object_list} == {
+        school("St Thomas More").pk
+    }
+
+
+def test_register_pages_hold_every_case_once_in_each_order(sign_in):
+    """Walking a sorted register page by page, forward and back, shows every case once, in
+    the order of the column, those with nothing due last."""
+    cases = [raise_concern() for _ in range(30)]
+    today = timezone.localdate()
+    for n, case in enumerate(cases):  # a few share a day; some have nothing due
+        due = None if n % 7 == 0 else today + datetime.timedelta(days=n % 4)
+        Case.objects.filter(pk=case.pk).update(action_due_on=due)
+    client = sign_in("Hannah", "Reid")
+    for order in ("due", "-due", "reference", "-raised", "raised"):
+        response = client.get(REGISTER, {"order": order})
+        pages = [response.context["page"].object_list]
+        while response.context["page"].has_next():
+            response = _follow(client, response, "next")
+            pages.append(response.context["page"].object_list)
+        walked = [c.pk for page in pages for c in page]
+        expected = list(Case.objects.order_by(*forms.RegisterFilterForm.ORDERINGS[order]))
+        assert walked == [c.pk for c in expected], order
+        back = _follow(client, response, "prev")
+        assert [c.pk for c in back.context["page"].object_list] == [c.pk for c in pages[-2]]
+
+
+def test_a_register_page_link_that_was_altered_shows_the_first_page(sign_in):
+    for _ in range(26):
+        raise_concern()
+    client = sign_in("Hannah", "Reid")
+    first = client.get(REGISTER)
+    newest = [c.pk for c in first.context["page"].object_list]
+    cursor = parse_qs(first.context["page"].next_parameters)["after"][0]
+    assert client.get(REGISTER, {"after": cursor}).context["page"].number == 2
+    for after in ("nonsense", cursor[:-3] + "abc", ""):
+        response = client.get(REGISTER, {"after": after})
+        assert response.status_code == 200
+        assert [c.pk for c in response.context["page"].object_list] == newest
+    # A link made for another order of the register starts that order from the top.
+    by_reference = client.get(REGISTER, {"order": "reference", "after": cursor})
+    assert by_reference.context["page"].number == 1
+    assert [c.pk for c in by_reference.context["page"].object_list] == [
+        c.pk for c in Case.objects.order_by("reference")[:25]
+    ]
+    # An old-style page number is not an error either.
+    assert client.get(REGISTER, {"page": "9"}).context["page"].number == 1
 
 
 def test_filter_by_stage(sign_in):

@@ -160,7 +160,6 @@ def due_cases(user: User, *, limit: int = 10, **filters) -> list[DueCase]:
     cases = (
         selectors.register(user, **filters)
         .order_by("action_due_on", "pk")
-        .select_related(None)
         .only("reference", "status", "action_due_on")[:limit]
     )
     return [

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from casework import audit, permissions, selectors
 from casework.forms import DateInput, RegisterFilterForm
 from casework.models import place_name
-from casework.paging import BoundedPaginator
+from casework.paging import KeysetPaginator, without_page
 from casework.spreadsheets import csv_response
 
 
@@ -67,16 +67,16 @@ class AuditLogView(HROnly, TemplateView):
         context = super().get_context_data(**kwargs)
         form, filters = self.filters()
         events = selectors.audit_log(self.request.user, **filters)
-        page = BoundedPaginator(events, self.page_size).get_page(self.request.GET.get("page"))
+        page = KeysetPaginator(events, self.page_size, ordering=selectors.AUDIT_LOG_ORDER).page_at(
+            self.request.GET
+        )
         audit.record(
             action="viewed.audit_log",
             actor=self.request.user,
             summary="Audit log viewed",
             details={"filters": _described(filters), "page": page.number},
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, page=page, query=query.urlencode())
+        context.update(form=form, page=page, query=without_page(self.request.GET).urlencode())
         return context
 
 
@@ -121,10 +121,8 @@ class RegisterExportView(View):
         form = RegisterFilterForm(request.GET or None, trust=permissions.trust_of(request.user))
         filters = form.filters()
         # In the order the register showed them, with the case manager it showed.
-        cases = (
-            selectors.register(request.user, **filters)
-            .select_related("case_manager")
-            .order_by(*form.ordering())
+        cases = selectors.register_rows(selectors.register(request.user, **filters)).order_by(
+            *form.ordering()
         )
         audit.record(
             action="exported.case_register",

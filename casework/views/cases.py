@@ -18,7 +18,7 @@ from casework import audit, forms, permissions, selectors
 from casework.errors import RuleBroken
 from casework.evidence import check_upload
 from casework.models import FORMAL_STATUSES, Hearing, Status
-from casework.paging import BoundedPaginator
+from casework.paging import KeysetPaginator, without_page
 from casework.services import (
     allegations,
     case_admin,
@@ -53,14 +53,14 @@ class RegisterView(TemplateView):
         form = forms.RegisterFilterForm(
             self.request.GET or None, trust=permissions.trust_of(self.request.user)
         )
-        cases = (
-            selectors.register(self.request.user, **form.filters())
-            .select_related("case_manager")
-            .order_by(*form.ordering())
-        )
-        page = BoundedPaginator(cases, self.page_size).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        page = KeysetPaginator(
+            selectors.register(self.request.user, **form.filters()),
+            self.page_size,
+            ordering=form.ordering(),
+            order_name=form.order_key(),
+            read=selectors.register_rows,
+        ).page_at(self.request.GET)
+        query = without_page(self.request.GET)
         unsorted = query.copy()
         unsorted.pop("order", None)
         context.update(
@@ -648,6 +648,8 @@ class LowLevelLogView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entries = selectors.low_level_log(self.request.user)
-        page = BoundedPaginator(entries, self.page_size).get_page(self.request.GET.get("page"))
+        page = KeysetPaginator(
+            entries, self.page_size, ordering=selectors.LOW_LEVEL_LOG_ORDER
+        ).page_at(self.request.GET)
         context.update(entries=page, page=page, query="")
         return context

@@ -19,8 +19,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from casework import demo
+from casework import demo, selectors
+from casework.forms import RegisterFilterForm
 from casework.models import Case, Clause, LowLevelConcern, School, StaffMember, Status
+from casework.oversight.views import AuditLogView
+from casework.paging import KeysetPaginator
+from casework.views.cases import RegisterView
 
 BASELINE = "password_reset_done"
 
@@ -91,7 +95,14 @@ def pages() -> Iterator[Page]:
         yield Page("register ?q=surname", "hr", f"{register}?q={surname}")
     if some_case is not None:
         yield Page("register ?q=reference", "hr", f"{register}?q={some_case.reference}")
-    yield Page("register page 200", "hr", f"{register}?page=200")
+    hr = _person(*ROLES["hr"]).user
+    deep = KeysetPaginator(
+        selectors.register(hr),
+        RegisterView.page_size,
+        ordering=RegisterFilterForm.ORDERINGS["-raised"],
+        order_name="-raised",
+    )
+    yield Page("register page 200", "hr", f"{register}?{deep.parameters_for_page(200)}")
     yield Page("register CSV export (first byte)", "hr", reverse("casework:register_export"))
     yield Page("worklist", "hr", inbox)
     yield Page("worklist ?due=overdue", "hr", f"{inbox}?due=overdue")
@@ -99,7 +110,10 @@ def pages() -> Iterator[Page]:
     yield Page("audit log", "hr", audit_log)
     if some_case is not None:
         yield Page("audit log ?reference", "hr", f"{audit_log}?reference={some_case.reference}")
-    yield Page("audit log page 200", "hr", f"{audit_log}?page=200")
+    deep_log = KeysetPaginator(
+        selectors.audit_log(hr), AuditLogView.page_size, ordering=selectors.AUDIT_LOG_ORDER
+    )
+    yield Page("audit log page 200", "hr", f"{audit_log}?{deep_log.parameters_for_page(200)}")
     yield Page("low-level concerns log", "hr", reverse("casework:low_level_log"))
     if some_case is not None:
         yield Page("letters list", "hr", reverse("casework:letters", args=[some_case.reference]))
