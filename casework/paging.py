@@ -186,7 +186,7 @@ class KeysetPaginator(BoundedPaginator):
         """The page the request's ``after`` or ``before`` cursor names; the first page
         without one or with one that does not hold."""
         for direction in (AFTER, BEFORE):
-            cursor = self._read(parameters.get(direction), direction)
+            cursor = self._cursor_from(parameters.get(direction), direction)
             if cursor is not None:
                 key, number = cursor
                 return self._page(direction=direction, key=key, number=number)
@@ -204,7 +204,7 @@ class KeysetPaginator(BoundedPaginator):
         last_before = ordered[(number - 1) * self.per_page - 1]
         return urlencode({AFTER: self._cursor(last_before, direction=AFTER, number=number)})
 
-    def _read(self, cursor: str | None, direction: str):
+    def _cursor_from(self, cursor: str | None, direction: str):
         if not cursor:
             return None
         try:
