@@ -230,7 +230,8 @@ class KeysetPaginator(BoundedPaginator):
 
     def _page(self, *, direction: str, key: list | None, number: int) -> KeysetPage:
         terms = self.terms if direction == AFTER else [term.reversed() for term in self.terms]
-        rows = self.object_list.order_by(*(term.expression() for term in terms))
+        ordering = [term.expression() for term in terms]
+        rows = self.object_list.order_by(*ordering)
         if key is not None:
             rows = rows.filter(_past(terms, key))
         # One row more than a page: whether the list goes on that way, without a count.
@@ -240,7 +241,6 @@ class KeysetPaginator(BoundedPaginator):
             # The page's ids found on the list's own table, then its rows read whole: a
             # filter that matches thousands sorts their ids, not their joined rows.
             ids = rows.values("pk")[: self.per_page + 1]
-            ordering = (term.expression() for term in terms)
             found = list(
                 self.read(self.object_list.model.objects.filter(pk__in=ids)).order_by(*ordering)
             )

@@ -122,6 +122,19 @@ def user(first: str, last: str) -> User:
     return staff(first, last).user
 
 
+def follow_page_link(client, response, rel: str):
+    """The page a list's "Next" (rel="next") or "Previous" (rel="prev") link leads to,
+    after checking the page shows that very link."""
+    page = response.context["page"]
+    parameters = page.next_parameters if rel == "next" else page.previous_parameters
+    query = response.context["query"]
+    link = f"?{query}{'&' if query and parameters else ''}{parameters}"
+    assert f'rel="{rel}" href="{link.replace("&", "&amp;")}"' in response.content.decode()
+    followed = client.get(response.request["PATH_INFO"] + link)
+    assert followed.status_code == 200
+    return followed
+
+
 @pytest.fixture
 def sign_in(client):
     """sign_in("Hannah", "Reid") signs the test client in as that demo person."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from casework import audit
 from casework.demo_cases import case_at
 from casework.models import AuditEvent, LowLevelConcern, Status
-from tests.conftest import user
+from tests.conftest import follow_page_link, user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,7 @@ def _walk(client, address: str, filters: dict, rel: str = "next", start=None):
         more = page.has_next() if rel == "next" else page.has_previous()
         if not more:
             return pages, response
-        parameters = page.next_parameters if rel == "next" else page.previous_parameters
-        query = response.context["query"]
-        assert f'rel="{rel}"' in response.content.decode()
-        response = client.get(f"{address}?{query}&{parameters}")
-        assert response.status_code == 200
+        response = follow_page_link(client, response, rel)
 
 
 def test_the_audit_log_pages_through_every_event_once_and_back(sign_in):

@@ -20,6 +20,7 @@ from casework.demo_cases import (
     raise_concern,
 )
 from casework.models import Case, School, Status
+from tests.conftest import follow_page_link
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +40,6 @@ def school(prefix: str) -> School:
 # --- Paginated, filtered, searchable --------------------------------------------------------
 
 
-def _follow(client, response, rel: str):
-    """The page a list's "Next" (rel="next") or "Previous" (rel="prev") link leads to."""
-    page = response.context["page"]
-    parameters = page.next_parameters if rel == "next" else page.previous_parameters
-    query = response.context["query"]
-    link = f"?{query}{'&' if query and parameters else ''}{parameters}".replace("&", "&amp;")
-    assert f'rel="{rel}" href="{link}"' in response.content.decode()
-    return client.get(REGISTER + f"?{query}&{parameters}")
-
-
 def test_the_register_is_paginated_and_keeps_its_filters(sign_in):
     cases = [raise_concern() for _ in range(26)]
     client = sign_in("Hannah", "Reid")
@@ -58,10 +49,10 @@ def test_the_register_is_paginated_and_keeps_its_filters(sign_in):
     assert "26 cases" in html and "Page 1 of 2" in html
     # Newest first.
     assert first.context["page"].object_list[0].reference == cases[-1].reference
-    second = _follow(client, first, "next")
+    second = follow_page_link(client, first, "next")
     assert [c.reference for c in second.context["page"].object_list] == [cases[0].reference]
     assert "Page 2 of 2" in second.content.decode()
-    back = _follow(client, second, "prev")
+    back = follow_page_link(client, second, "prev")
     assert back.context["page"].number == 1
     assert [c.reference for c in back.context["page"].object_list] == [
         c.reference for c in first.context["page"].object_list
@@ -70,7 +61,7 @@ def test_the_register_is_paginated_and_keeps_its_filters(sign_in):
     filtered = client.get(REGISTER, {"school": school("St Thomas More").pk})
     assert "after=" in filtered.content.decode()
     assert f"school={school('St Thomas More').pk}" in filtered.context["query"]
-    in_school = _follow(client, filtered, "next")
+    in_school = follow_page_link(client, filtered, "next")
     assert in_school.context["page"].number == 2
     assert {c.school_id for c in in_school.context["page"].object_list} == {
         school("St Thomas More").pk
@@ -90,12 +81,12 @@ def test_register_pages_hold_every_case_once_in_each_order(sign_in):
         response = client.get(REGISTER, {"order": order})
         pages = [response.context["page"].object_list]
         while response.context["page"].has_next():
-            response = _follow(client, response, "next")
+            response = follow_page_link(client, response, "next")
             pages.append(response.context["page"].object_list)
         walked = [c.pk for page in pages for c in page]
         expected = list(Case.objects.order_by(*forms.RegisterFilterForm.ORDERINGS[order]))
         assert walked == [c.pk for c in expected], order
-        back = _follow(client, response, "prev")
+        back = follow_page_link(client, response, "prev")
         assert [c.pk for c in back.context["page"].object_list] == [c.pk for c in pages[-2]]
 
 
