@@ -12,7 +12,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from casework.demo_cases import SAFEGUARDING, acknowledge, raise_concern
-from casework.models import Case, School, User
+from casework.models import Case, School, StaffMember, User
 from casework.worklists import selectors
 from tests.trusts import build_second_trust
 from workflows.flows import CaseFlow, DpoFlow
@@ -88,6 +88,17 @@ def test_nobody_sees_a_task_on_a_case_they_are_too_close_to_or_not_theirs(sign_i
     # A headteacher has no HR queue; the DPO sees no case's tasks.
     assert rows(sign_in("Michael", "Okafor")) == []
     assert rows(sign_in(*DPO)) == []
+
+
+def test_a_witness_does_not_see_the_cases_queue_tasks_nor_count_them(sign_in):
+    witnessed = raise_concern()
+    ordinary = raise_concern(subject=("Ben", "Taylor"))
+    marcus = StaffMember.objects.get(first_name="Marcus", last_name="Obi")
+    witnessed.witnesses.add(marcus)
+    client = sign_in("Marcus", "Obi")
+    assert rows(client) == [ordinary.reference]
+    assert "0 yours, 1 in the queue" in client.get(WORKLIST).content.decode()
+    assert set(rows(sign_in("Hannah", "Reid"))) == {witnessed.reference, ordinary.reference}
 
 
 def test_the_menu_counts_own_tasks_and_the_queue(sign_in):

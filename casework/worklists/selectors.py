@@ -75,13 +75,16 @@ def task_kinds(flow_classes) -> list[TaskKind]:
     return kinds
 
 
-def _involved(person) -> Exists:
-    """The task's case is about this person, or they reported or witnessed it."""
-    return Exists(
-        CaseRecord.objects.filter(pk=OuterRef("case_id")).filter(
-            Q(subject=person) | Q(reporter=person) | Q(witnesses=person)
-        )
+def _too_close(person) -> Q:
+    """The task's case is about this person, or they reported or witnessed it: on the
+    columns of the case the worklist joins anyway. As an EXISTS over the case table it took
+    PostgreSQL 8 ms more to plan than this, on every worklist page."""
+    witnessed = Exists(
+        CaseRecord.witnesses.through.objects.filter(case_id=OuterRef("case_id"), staffmember=person)
     )
+    # Never NULL under the negation: every case has both, and the trust filter keeps only
+    # tasks that have a case.
+    return Q(case_subject=person.pk) | Q(case_reporter=person.pk) | Q(witnessed)
 
 
 def _queue_condition(user: User, person) -> Q:
@@ -92,8 +95,18 @@ def _queue_condition(user: User, person) -> Q:
     return (
         Q(status=STATUS.NEW, owner__isnull=True, flow_task_type="HUMAN")
         & open_to_them
-        & ~Q(involved=True)
+        & ~_too_close(person)
     )
+
+
+CASE_SUBJECT = Coalesce(
+    F("process__caseprocess__case__subject_id"),
+    F("process__dpoprocess__decision__case__subject_id"),
+)
+CASE_REPORTER = Coalesce(
+    F("process__caseprocess__case__reporter_id"),
+    F("process__dpoprocess__decision__case__reporter_id"),
+)
 
 
 # When the task is due: its DPO decision's deadline, or its case's next action's.
@@ -135,12 +148,13 @@ def worklist(
     if flow_classes is not None:
         tasks = tasks.filter(process__flow_class__in=list(flow_classes))
     # Aliases, not annotations: the query orders and filters by them but selects only the
-    # ids, so their joins and the "involved" subquery are not computed once more per row.
+    # ids, so their joins are not computed once more per row.
     tasks = (
         tasks.alias(
             case_id=CASE_ID,
             case_trust=CASE_TRUST,
-            involved=_involved(person),
+            case_subject=CASE_SUBJECT,
+            case_reporter=CASE_REPORTER,
             due_on=DUE_ON,
         )
         # Only the person's own trust's work, whether theirs or in the queue.
