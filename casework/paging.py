@@ -13,7 +13,7 @@ index, as quick at the thousandth page as at the first.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -164,7 +164,8 @@ def _written(value):
 class KeysetPaginator(BoundedPaginator):
     """Pages of a list ordered by columns ending in a unique one (the id), by keyset.
 
-    ``read`` reads a page's rows whole from a queryset of their ids (their joins, say).
+    ``read`` reads a page's rows whole, in order, from an ordered queryset of those rows
+    alone (with their joins, say); each row has the attributes the list is ordered by.
     A link's cursor is signed: a cursor that was altered, or made for another order of
     the list, shows its first page rather than an error."""
 
@@ -175,7 +176,7 @@ class KeysetPaginator(BoundedPaginator):
         *,
         ordering,
         order_name: str = "",
-        read: Callable[[QuerySet], QuerySet] | None = None,
+        read: Callable[[QuerySet], Iterable] | None = None,
     ):
         super().__init__(object_list, per_page)
         self.terms = [SortTerm.of(term) for term in ordering]
@@ -242,7 +243,7 @@ class KeysetPaginator(BoundedPaginator):
             # filter that matches thousands sorts their ids, not their joined rows.
             ids = rows.values("pk")[: self.per_page + 1]
             found = list(
-                self.read(self.object_list.model.objects.filter(pk__in=ids)).order_by(*ordering)
+                self.read(self.object_list.model.objects.filter(pk__in=ids).order_by(*ordering))
             )
         if key is not None and not found:
             # Past the end (the rows after it have gone since): the list from its start.

@@ -34,8 +34,12 @@ def hearing_name(case: Case, kind: str = Hearing.Kind.DISCIPLINARY, *, yours: bo
 
 def status_label(case: Case, status: str | None = None) -> str:
     """The name of a stage (the case's own, by default) as the case's subject would know it."""
-    status = status or case.status
-    if case.subject.is_volunteer and status in VOLUNTEER_STATUS_LABELS:
+    return stage_label(status or case.status, volunteer=case.subject.is_volunteer)
+
+
+def stage_label(status: str, *, volunteer: bool) -> str:
+    """The name of a stage as a member of staff, or a volunteer, would know it."""
+    if volunteer and status in VOLUNTEER_STATUS_LABELS:
         return VOLUNTEER_STATUS_LABELS[status]
     return Status(status).label
 
