@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
 from casework import forms, selectors
@@ -20,6 +20,7 @@ from casework.demo_cases import (
     raise_concern,
 )
 from casework.models import Case, School, Status
+from casework.templatetags.casework import case_address
 from tests.conftest import follow_page_link
 
 pytestmark = pytest.mark.django_db
@@ -353,3 +354,23 @@ def test_the_sorted_register_makes_as_many_queries_for_many_cases_as_for_few(sig
     for subject in (("Ben", "Taylor"), ("Fiona", "MacLeod"), ("Chris", "Evans")) * 3:
         acknowledge(raise_concern(subject=subject))
     assert queries() == few
+
+
+def test_each_row_links_to_its_own_case_page_under_any_script_prefix(sign_in):
+    """The rows' addresses are reversed once for the page and filled in per row: each must
+    still be its own case's page, and follow the prefix Casework is served under."""
+    cases = [raise_concern() for _ in range(3)]
+    client = sign_in("Hannah", "Reid")
+    html = client.get(REGISTER).content.decode()
+    for case in cases:
+        address = reverse("casework:case", args=[case.reference])
+        assert f'href="{address}"' in html
+        assert client.get(address).status_code == 200
+    served_at = get_script_prefix()
+    try:
+        set_script_prefix("/trust-apps/")
+        address = case_address(cases[0].reference)
+        assert address.startswith("/trust-apps/") and cases[0].reference in address
+        assert address == reverse("casework:case", args=[cases[0].reference])
+    finally:
+        set_script_prefix(served_at)

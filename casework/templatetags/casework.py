@@ -1,5 +1,7 @@
+from functools import cache
+
 from django import forms, template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from casework import permissions, selectors, vocabulary
 from casework.workdays import procedure as procedure_setting
@@ -21,6 +23,22 @@ def procedure(context, name: str, trust=None) -> int:
         request = context.get("request")
         trust = permissions.trust_of(request.user if request is not None else None)
     return procedure_setting(name, trust=trust)
+
+
+# A reference the case page's address is reversed with once, then replaced by each row's.
+_SOME_REFERENCE = "SM-0000-0000"
+
+
+@cache
+def _case_address_pattern(script_prefix: str) -> str:
+    return reverse("casework:case", args=[_SOME_REFERENCE])
+
+
+@register.filter
+def case_address(reference: str) -> str:
+    """The case page's address, as ``{% url 'casework:case' reference %}`` gives it: a list
+    of many rows reverses the address once (a reverse is some 0.1 ms a row), not per row."""
+    return _case_address_pattern(get_script_prefix()).replace(_SOME_REFERENCE, reference, 1)
 
 
 @register.filter
