@@ -759,6 +759,56 @@ def audit_log(
     return events.order_by(*AUDIT_LOG_ORDER)
 
 
+@dataclass(frozen=True)
+class AuditLogRow:
+    """One event as the audit log lists it: read as values, with only the two keys of its
+    details the list shows (reading fifty events whole, each with its case, and looking up
+    keys most events lack took more than the page's queries)."""
+
+    id: int
+    occurred_at: datetime.datetime
+    actor_label: str
+    client_address: str | None
+    action: str
+    summary: str
+    case_reference: str | None  # the event's case, while it has one
+    named_reference: str | None  # the reference a refusal names in its details
+    path: str | None  # the address a refusal answered
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def audit_log_rows(events: QuerySet[AuditEvent]) -> Iterator[AuditLogRow]:
+    """These events, in their order, as the audit log's rows: one query."""
+    found = events.annotate(
+        named_reference=KT("details__reference"), path=KT("details__path")
+    ).values(
+        "id",
+        "occurred_at",
+        "actor_label",
+        "client_address",
+        "action",
+        "summary",
+        "case__reference",
+        "named_reference",
+        "path",
+    )
+    for row in found:
+        yield AuditLogRow(
+            id=row["id"],
+            occurred_at=row["occurred_at"],
+            actor_label=row["actor_label"],
+            client_address=row["client_address"],
+            action=row["action"],
+            summary=row["summary"],
+            case_reference=row["case__reference"],
+            named_reference=row["named_reference"],
+            path=row["path"],
+        )
+
+
 # --- Subject access requests ------------------------------------------------------------
 
 

@@ -338,3 +338,21 @@ def test_the_reporter_cannot_follow_the_case_beyond_its_status(client):
     assert case.reference in mine
     assert "Being looked at" in mine
     assert "Investigation" not in mine
+
+
+def test_the_audit_log_page_links_case_events_and_names_what_a_refusal_asked_for(sign_in):
+    """HR reading the log sees each event's case as a link to it, and for a refused request
+    the reference it asked for (not a link: there may be no such case) and its address."""
+    from django.urls import reverse
+
+    case = case_at(Status.TRIAGE)
+    hr = sign_in("Hannah", "Reid")
+    assert hr.get(reverse("casework:case", args=[case.reference])).status_code == 200
+    prying = sign_in("Peter", "Quinn")
+    asked_for = "/casework/cases/SM-2099-0042/"
+    assert prying.get(asked_for).status_code == 404
+    html = sign_in("Hannah", "Reid").get(reverse("casework:audit_log")).content.decode()
+    case_page = reverse("casework:case", args=[case.reference])
+    assert f'<a href="{case_page}">{case.reference}</a>' in html
+    assert "SM-2099-0042" in html and f"({asked_for})" in html
+    assert 'href="/casework/cases/SM-2099-0042/"' not in html

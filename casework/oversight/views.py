@@ -66,9 +66,12 @@ class AuditLogView(HROnly, TemplateView):
         context = super().get_context_data(**kwargs)
         form, filters = self.filters()
         events = selectors.audit_log(self.request.user, **filters)
-        page = KeysetPaginator(events, self.page_size, ordering=selectors.AUDIT_LOG_ORDER).page_at(
-            self.request.GET
-        )
+        page = KeysetPaginator(
+            events,
+            self.page_size,
+            ordering=selectors.AUDIT_LOG_ORDER,
+            read=selectors.audit_log_rows,
+        ).page_at(self.request.GET)
         audit.record(
             action="viewed.audit_log",
             actor=self.request.user,
