@@ -664,6 +664,41 @@ def low_level_log(user: User) -> QuerySet[LowLevelConcern]:
     return entries.filter(school_id__in=schools).exclude(case__subject=person)
 
 
+@dataclass(frozen=True)
+class LowLevelRow:
+    """One entry as the low-level concerns log lists it: read as values, not as the entry,
+    its case, its person and its school (fifty cases read whole, every column of each)."""
+
+    pk: int
+    recorded_at: datetime.datetime
+    case_reference: str
+    subject_name: str
+    school_name: str  # the trust central team's, for an entry of no school
+    rationale: str
+
+
+def low_level_rows(entries: QuerySet[LowLevelConcern]) -> Iterator[LowLevelRow]:
+    """These entries, in their order, as the log's rows: one query."""
+    found = entries.values(
+        "pk",
+        "recorded_at",
+        "case__reference",
+        "case__subject__first_name",
+        "case__subject__last_name",
+        "school__name",
+        "rationale",
+    )
+    for row in found:
+        yield LowLevelRow(
+            pk=row["pk"],
+            recorded_at=row["recorded_at"],
+            case_reference=row["case__reference"],
+            subject_name=f"{row['case__subject__first_name']} {row['case__subject__last_name']}",
+            school_name=row["school__name"] or CENTRAL_TEAM,
+            rationale=row["rationale"],
+        )
+
+
 # --- Oversight ------------------------------------------------------------------------------
 
 

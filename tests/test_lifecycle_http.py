@@ -637,7 +637,12 @@ def test_dsl_logs_a_low_level_concern(sign_in):
     assert case.status == Status.LOW_LEVEL_CONCERN
     log = dsl.get(reverse("casework:low_level_log"))
     assert log.status_code == 200
-    assert case.reference in log.content.decode()
+    html = log.content.decode()
+    # The entry's row: its case (a link to it), the person concerned, the school, the reason.
+    case_page = reverse("casework:case", args=[case.reference])
+    assert f'<a href="{case_page}">{case.reference}</a>' in html
+    assert case.subject.full_name in html and case.school.name in html
+    assert "Friend request from a leaver; declined." in html
 
 
 def test_dsl_hands_the_concern_back_to_hr_triage(sign_in):

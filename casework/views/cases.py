@@ -649,7 +649,10 @@ class LowLevelLogView(TemplateView):
         context = super().get_context_data(**kwargs)
         entries = selectors.low_level_log(self.request.user)
         page = KeysetPaginator(
-            entries, self.page_size, ordering=selectors.LOW_LEVEL_LOG_ORDER
+            entries,
+            self.page_size,
+            ordering=selectors.LOW_LEVEL_LOG_ORDER,
+            read=selectors.low_level_rows,
         ).page_at(self.request.GET)
         context.update(entries=page, page=page, query="")
         return context
