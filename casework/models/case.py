@@ -668,7 +668,7 @@ class Allegation(models.Model):
     added_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        ordering = ["case", "number"]
+        ordering = ["case_id", "number"]  # columns: "case" joins cases to sort
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="one_allegation_per_number")
         ]

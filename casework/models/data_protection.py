@@ -42,7 +42,7 @@ class DpoDecision(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        ordering = ["case", "aware_at", "pk"]
+        ordering = ["case_id", "aware_at", "pk"]
         verbose_name = "DPO decision"
         constraints = [
             models.CheckConstraint(

@@ -90,7 +90,7 @@ class Clause(models.Model):
     objects = ClauseManager()
 
     class Meta:
-        ordering = ["policy", "order"]
+        ordering = ["policy_id", "order"]  # by column, as the unique index is: no join
         constraints = [
             models.UniqueConstraint(fields=["policy", "code"], name="one_clause_per_code"),
             models.UniqueConstraint(fields=["policy", "order"], name="one_clause_per_place"),
