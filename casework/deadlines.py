@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from .models import Case, Hearing, Status
-from .workdays import Calendar, procedure
+from .workdays import Calendar, procedure, trust_of
 
 # Status -> the procedure setting that gives the working days allowed from entering it.
 _TARGETS = {
@@ -31,12 +31,6 @@ STAGE_TARGETS = {
 }
 
 
-def _trust(case: Case):
-    """The case's trust object where it is already loaded (it keeps the trust's settings
-    once read), else its id: never a query of its own."""
-    return case.trust if Case.trust.is_cached(case) else case.trust_id
-
-
 def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
@@ -45,7 +39,7 @@ def lado_referral_due(case: Case) -> datetime.date:
     """KCSIE: the LADO is told within one working day (setting) of the concern reaching the DSL."""
     start = case.safeguarding_since or case.raised_at
     return Calendar.of_case(case).add_working_days(
-        _local_date(start), procedure("LADO_REFERRAL_WORKING_DAYS", trust=_trust(case))
+        _local_date(start), procedure("LADO_REFERRAL_WORKING_DAYS", trust=trust_of(case))
     )
 
 
@@ -55,7 +49,7 @@ def action_due_on(case: Case) -> datetime.date | None:
     status = case.status
     if status in (Status.RECEIVED, Status.TRIAGE):
         return calendar.add_working_days(
-            _local_date(case.raised_at), procedure("TRIAGE_WORKING_DAYS", trust=_trust(case))
+            _local_date(case.raised_at), procedure("TRIAGE_WORKING_DAYS", trust=trust_of(case))
         )
     if status in (Status.SAFEGUARDING_REVIEW, Status.LADO_REFERRAL):
         return lado_referral_due(case)
@@ -69,6 +63,6 @@ def action_due_on(case: Case) -> datetime.date | None:
         return case.appeal_deadline
     if status in _TARGETS:
         return calendar.add_working_days(
-            _local_date(case.stage_entered_at), procedure(_TARGETS[status], trust=_trust(case))
+            _local_date(case.stage_entered_at), procedure(_TARGETS[status], trust=trust_of(case))
         )
     return None  # on hold for an external process, or closed

@@ -19,7 +19,7 @@ import holidays
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 
-from .models import ClosureDay, Trust
+from .models import Case, ClosureDay, Trust
 from .trusts.configuration import procedure_settings
 
 
@@ -92,6 +92,12 @@ class Calendar:
         while not self.is_working_day(day):
             day += datetime.timedelta(days=1)
         return day
+
+
+def trust_of(case: Case) -> Trust | int:
+    """The case's trust object where it is already loaded (it keeps the trust's settings
+    once read), else its id: never a query of its own."""
+    return case.trust if Case.trust.is_cached(case) else case.trust_id
 
 
 def procedure(name: str, *, trust: Trust | int) -> int:

@@ -47,7 +47,7 @@ from casework.services.hearings import current_hearing, postponements_given
 from casework.services.outcomes import appeal_deadline, warning_expiry
 from casework.services.referrals import referral_questions
 from casework.vocabulary import appeal_outcome_label, hearing_name
-from casework.workdays import Calendar, procedure
+from casework.workdays import Calendar, procedure, trust_of
 
 from .context import allegations_of
 
@@ -143,7 +143,7 @@ def outcome_dates(case: Case, today: datetime.date) -> dict:
     return {
         "issued_on": today,
         "effective_on": today,
-        "expires_on": warning_expiry(case.sanction, today, trust=case.trust_id),
+        "expires_on": warning_expiry(case.sanction, today, trust=trust_of(case)),
         "appeal_by": appeal_deadline(case, today),
     }
 
@@ -331,7 +331,9 @@ class SuspensionLetter(_SuspensionKind):
         suspension = case.suspensions.select_related("welfare_contact").get(pk=inputs["suspension"])
         return {
             "suspension": suspension,
-            "review_working_days": procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=case.trust_id),
+            "review_working_days": procedure(
+                "SUSPENSION_REVIEW_WORKING_DAYS", trust=trust_of(case)
+            ),
         }
 
 
@@ -362,7 +364,9 @@ class SuspensionReviewLetter(_SuspensionKind):
         return {
             "review": review,
             "suspension": review.suspension,
-            "review_working_days": procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=case.trust_id),
+            "review_working_days": procedure(
+                "SUSPENSION_REVIEW_WORKING_DAYS", trust=trust_of(case)
+            ),
         }
 
 
@@ -421,12 +425,12 @@ class _InvitationKind(Kind):
         notice_from = already_invited.dated if already_invited else today
         calendar = Calendar.of_case(case)
         earliest = calendar.add_working_days(
-            notice_from, procedure("HEARING_NOTICE_WORKING_DAYS", trust=case.trust_id)
+            notice_from, procedure("HEARING_NOTICE_WORKING_DAYS", trust=trust_of(case))
         )
         if day < earliest and not hearing.postponed_for_companion:
             raise RuleBroken(
                 f"Sent today, this invitation would give less than "
-                f"{procedure('HEARING_NOTICE_WORKING_DAYS', trust=case.trust_id)} working "
+                f"{procedure('HEARING_NOTICE_WORKING_DAYS', trust=trust_of(case))} working "
                 "days' notice of the "
                 f"hearing on {day:%A %d %B %Y}: move the hearing to {earliest:%A %d %B %Y} or "
                 "later first."
@@ -441,14 +445,14 @@ class _InvitationKind(Kind):
             "hearing": hearing,
             "chair": hearing.chair,
             "postponements_allowed": procedure(
-                "HEARING_POSTPONEMENTS_ALLOWED", trust=case.trust_id
+                "HEARING_POSTPONEMENTS_ALLOWED", trust=trust_of(case)
             ),
-            "notice_working_days": procedure("HEARING_NOTICE_WORKING_DAYS", trust=case.trust_id),
+            "notice_working_days": procedure("HEARING_NOTICE_WORKING_DAYS", trust=trust_of(case)),
             "postponement_working_days": procedure(
-                "COMPANION_POSTPONEMENT_WORKING_DAYS", trust=case.trust_id
+                "COMPANION_POSTPONEMENT_WORKING_DAYS", trust=trust_of(case)
             ),
             "postpone_by": calendar.add_working_days(
-                day, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=case.trust_id)
+                day, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=trust_of(case))
             ),
         }
 
@@ -552,10 +556,10 @@ class Outcome(Kind):
         sanction = case.sanction
         live_months = {
             Sanction.FIRST_WRITTEN_WARNING: procedure(
-                "FIRST_WARNING_LIVE_MONTHS", trust=case.trust_id
+                "FIRST_WARNING_LIVE_MONTHS", trust=trust_of(case)
             ),
             Sanction.FINAL_WRITTEN_WARNING: procedure(
-                "FINAL_WARNING_LIVE_MONTHS", trust=case.trust_id
+                "FINAL_WARNING_LIVE_MONTHS", trust=trust_of(case)
             ),
         }.get(sanction)
         return {
@@ -570,7 +574,7 @@ class Outcome(Kind):
             "keep_on_file": concerns_child_safety(allegations),
             "upheld": upheld(allegations),
             "sign_off": approved_sign_off(case),
-            "appeal_working_days": procedure("APPEAL_WORKING_DAYS", trust=case.trust_id),
+            "appeal_working_days": procedure("APPEAL_WORKING_DAYS", trust=trust_of(case)),
         }
 
 

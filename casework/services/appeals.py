@@ -17,6 +17,7 @@ from casework.models import (
     Sanction,
     User,
 )
+from casework.workdays import trust_of
 
 from .cases import advance, ensure_allowed, ensure_possible, locked_case, workflow_sync
 from .hearings import (
@@ -130,7 +131,7 @@ def decide_appeal(
         appeal.save()
         case.sanction = final
         case.warning_expires_on = warning_expiry(
-            final, case.sanction_effective_on, trust=case.trust_id
+            final, case.sanction_effective_on, trust=trust_of(case)
         )
         advance(
             case,

@@ -37,8 +37,9 @@ def locked_case(case: Case | int) -> Iterator[Case]:
     with transaction.atomic():
         try:
             with case_workflow.installed().lock(case_id):
-                # Its trust and subject come along (every step reads them), unlocked.
-                cases = Case.objects.select_related("trust", "subject")
+                # Its trust, subject and case manager come along (every step reads them,
+                # the workflow's routing the manager), unlocked.
+                cases = Case.objects.select_related("trust", "subject", "case_manager__user")
                 yield cases.select_for_update(of=("self",)).get(pk=case_id)
         except case_workflow.WorkflowBusy:
             raise CaseMoved(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from casework import case_workflow, clock, permissions, responsibility
 from casework.errors import CaseMoved, NotAllowed, RuleBroken
 from casework.models import Case, DpoDecision, User
-from casework.workdays import procedure
+from casework.workdays import procedure, trust_of
 
 from .cases import note
 
@@ -42,7 +42,7 @@ def open_dpo_decision(
         case=case,
         prompted_by=prompted_by[:300],
         aware_at=aware_at,
-        due_at=dpo_decision_due(aware_at, trust=case.trust_id),
+        due_at=dpo_decision_due(aware_at, trust=trust_of(case)),
         officer=officer,
     )
     note(

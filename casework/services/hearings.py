@@ -25,7 +25,7 @@ from casework.models import (
     User,
 )
 from casework.vocabulary import hearing_name
-from casework.workdays import Calendar, procedure
+from casework.workdays import Calendar, procedure, trust_of
 
 from .allegations import ensure_allegations_framed
 from .cases import advance, ensure_allowed, ensure_possible, locked_case, workflow_sync
@@ -54,11 +54,11 @@ def check_notice(case: Case, arrangement: Arrangement) -> None:
     if not calendar.is_working_day(day):
         raise RuleBroken(f"{day:%A %d %B %Y} is not a working day. Choose another date.")
     earliest = calendar.add_working_days(
-        arrangement.notice_given_on, procedure("HEARING_NOTICE_WORKING_DAYS", trust=case.trust_id)
+        arrangement.notice_given_on, procedure("HEARING_NOTICE_WORKING_DAYS", trust=trust_of(case))
     )
     if day < earliest:
         raise RuleBroken(
-            f"A hearing needs {procedure('HEARING_NOTICE_WORKING_DAYS', trust=case.trust_id)} "
+            f"A hearing needs {procedure('HEARING_NOTICE_WORKING_DAYS', trust=trust_of(case))} "
             "working days' notice: "
             f"with notice given on {arrangement.notice_given_on:%d %B %Y} the earliest date is "
             f"{earliest:%A %d %B %Y}."
@@ -174,7 +174,7 @@ def reschedule_hearing(
         if postponed_for_companion:
             original = timezone.localtime(previous.starts_at).date()
             latest = calendar.add_working_days(
-                original, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=case.trust_id)
+                original, procedure("COMPANION_POSTPONEMENT_WORKING_DAYS", trust=trust_of(case))
             )
             if not calendar.is_working_day(day):
                 raise RuleBroken(f"{day:%A %d %B %Y} is not a working day. Choose another date.")
@@ -182,7 +182,7 @@ def reschedule_hearing(
                 raise RuleBroken(
                     f"A {name} postponed because the companion cannot attend must move to a "
                     "date within "
-                    f"{procedure('COMPANION_POSTPONEMENT_WORKING_DAYS', trust=case.trust_id)} "
+                    f"{procedure('COMPANION_POSTPONEMENT_WORKING_DAYS', trust=trust_of(case))} "
                     "working days "
                     f"of {original:%d %B %Y}: by {latest:%A %d %B %Y} at the latest."
                 )
@@ -253,7 +253,7 @@ def check_attendance(case: Case, hearing: Hearing, attended: WhoAttended) -> Non
             f"Say what happened: when {subject} said they would not attend, or how the trust "
             "tried to reach them."
         )
-    allowed = procedure("HEARING_POSTPONEMENTS_ALLOWED", trust=case.trust_id)
+    allowed = procedure("HEARING_POSTPONEMENTS_ALLOWED", trust=trust_of(case))
     if (
         attended.subject == Attendance.DID_NOT_ATTEND
         and postponements_given(case, hearing.kind) < allowed

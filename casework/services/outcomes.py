@@ -7,7 +7,7 @@ import datetime
 from casework import clock
 from casework.errors import RuleBroken
 from casework.models import Case, Sanction, Status, User
-from casework.workdays import Calendar, last_day_of_months, procedure
+from casework.workdays import Calendar, last_day_of_months, procedure, trust_of
 
 from . import referrals
 from .cases import advance, ensure_possible, locked_case, workflow_sync
@@ -30,7 +30,7 @@ def warning_expiry(
 
 def appeal_deadline(case: Case, issued_on: datetime.date) -> datetime.date:
     return Calendar.of_case(case).add_working_days(
-        issued_on, procedure("APPEAL_WORKING_DAYS", trust=case.trust_id)
+        issued_on, procedure("APPEAL_WORKING_DAYS", trust=trust_of(case))
     )
 
 
@@ -46,7 +46,7 @@ def issue_outcome(*, case: Case, by: User, issued_on: datetime.date | None = Non
             )
         case.outcome_issued_on = issued_on
         case.sanction_effective_on = issued_on
-        case.warning_expires_on = warning_expiry(case.sanction, issued_on, trust=case.trust_id)
+        case.warning_expires_on = warning_expiry(case.sanction, issued_on, trust=trust_of(case))
         case.appeal_deadline = appeal_deadline(case, issued_on)
         advance(
             case,

@@ -14,7 +14,7 @@ from casework.models import (
     SuspensionReview,
     User,
 )
-from casework.workdays import Calendar, procedure
+from casework.workdays import Calendar, procedure, trust_of
 
 from .cases import locked_case, note
 
@@ -26,7 +26,7 @@ def _ensure_manager(case: Case, by: User) -> None:
 
 def _default_review(case: Case, from_day: datetime.date) -> datetime.date:
     return Calendar.of_case(case).add_working_days(
-        from_day, procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=case.trust_id)
+        from_day, procedure("SUSPENSION_REVIEW_WORKING_DAYS", trust=trust_of(case))
     )
 
 
