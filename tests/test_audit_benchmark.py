@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 
 from casework import audit
 from casework.demo_cases import raise_concern
@@ -50,3 +50,22 @@ def test_each_writer_chains_its_events_and_every_chain_checks_out(writers):
     assert written.filter(case=cases[0]).count() == 12
     assert written.filter(case=cases[1]).count() == 3
     assert next(audit.find_broken_links(), None) is None
+
+
+@pytest.mark.postgres_only
+@on_postgres
+@pytest.mark.usefixtures("reseed")
+def test_writer_processes_connect_on_their_own_even_when_born_with_an_open_connection(
+    monkeypatch,
+):
+    # As when something reopens this process's connection between closing it and the fork:
+    # writers sharing the parent's socket end each other's sessions.
+    raise_concern(subject=("Ben", "Taylor"))
+    raise_concern()
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    assert AuditEvent.objects.exists()  # the connection is open when the writers are forked
+    out = io.StringIO()
+    call_command(
+        "benchmark_audit", "--threads=2", "--events=20", "--work-ms=0", "--processes", stdout=out
+    )
+    assert out.getvalue().rstrip().endswith("verify: every chain checks out")

@@ -166,6 +166,11 @@ class Command(BaseCommand):
         outcomes = context.Queue()
 
         def writer(case: Case) -> None:
+            # A connection this process was born with is the parent's socket, however it
+            # came to be open at the fork: set it aside unclosed (closing it would end the
+            # parent's session) so that this writer connects on its own.
+            for inherited in connections.all(initialized_only=True):
+                inherited.connection = None
             try:
                 outcomes.put(("done", _write(case, events=events, work=work, start=start)))
             except BaseException as failure:  # reported by the parent
